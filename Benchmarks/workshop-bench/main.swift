@@ -1,0 +1,2 @@
+import WorkshopEngine
+print("workshop-bench")

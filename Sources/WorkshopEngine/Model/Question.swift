@@ -1,0 +1,144 @@
+/// A question as written in a ```` ```question ```` block of a lesson file.
+public struct Question: Sendable, Hashable {
+  public var id: String
+  /// Markdown.
+  public var prompt: String
+  public var points: Double
+  public var body: Body
+  /// Shown after the question is answered (or at the end, in exam mode).
+  public var explanation: String
+  /// Graduated hints, from gentle to nearly the answer.
+  public var hints: [String]
+  public var tags: [String]
+  /// Strings that lint grades as a proof of the answer key (short answer and numeric only).
+  public var examples: Examples?
+  /// Line of the opening fence in the lesson file.
+  public var line: Int
+  /// SHA-256 over the question's canonical content.
+  public var digest: String
+
+  public init(
+    id: String, prompt: String, points: Double = 1, body: Body, explanation: String,
+    hints: [String] = [], tags: [String] = [], examples: Examples? = nil, line: Int = 0,
+    digest: String = ""
+  ) {
+    self.id = id
+    self.prompt = prompt
+    self.points = points
+    self.body = body
+    self.explanation = explanation
+    self.hints = hints
+    self.tags = tags
+    self.examples = examples
+    self.line = line
+    self.digest = digest
+  }
+
+  public var kind: Kind { body.kind }
+
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    case single, multiple, truefalse, short, numeric, ordering, matching
+  }
+
+  /// What makes an answer right, per question type.
+  public enum Body: Sendable, Hashable {
+    /// Exactly one choice is correct.
+    case single([Choice])
+    /// Select all that apply: at least one correct and one wrong choice.
+    case multiple([Choice])
+    /// `answer` is the right value; feedback for picking true and for picking false.
+    case trueFalse(answer: Bool, feedbackTrue: String?, feedbackFalse: String?)
+    case shortAnswer(ShortAnswer)
+    case numeric(NumericAnswer)
+    /// Items in their correct order; learners see them shuffled.
+    case ordering(items: [String])
+    /// Left items and the right item each matches; learners see the right column shuffled.
+    case matching(pairs: [MatchPair])
+
+    public var kind: Kind {
+      switch self {
+      case .single: .single
+      case .multiple: .multiple
+      case .trueFalse: .truefalse
+      case .shortAnswer: .short
+      case .numeric: .numeric
+      case .ordering: .ordering
+      case .matching: .matching
+      }
+    }
+  }
+
+  public struct Choice: Sendable, Hashable {
+    public var text: String
+    public var correct: Bool
+    public var feedback: String?
+    public init(text: String, correct: Bool, feedback: String? = nil) {
+      self.text = text
+      self.correct = correct
+      self.feedback = feedback
+    }
+  }
+
+  public struct ShortAnswer: Sendable, Hashable {
+    /// Accepted answers, compared after normalisation.
+    public var accepted: [String]
+    /// An optional regular expression matched against the whole normalised response.
+    public var pattern: String?
+    /// Feedback for particular wrong answers (compared after normalisation).
+    public var wrongAnswers: [WrongAnswer]
+    /// Feedback for any other wrong answer.
+    public var otherwiseFeedback: String?
+    public init(
+      accepted: [String], pattern: String? = nil, wrongAnswers: [WrongAnswer] = [],
+      otherwiseFeedback: String? = nil
+    ) {
+      self.accepted = accepted
+      self.pattern = pattern
+      self.wrongAnswers = wrongAnswers
+      self.otherwiseFeedback = otherwiseFeedback
+    }
+  }
+
+  public struct WrongAnswer: Sendable, Hashable {
+    public var answer: String
+    public var feedback: String
+    public init(answer: String, feedback: String) {
+      self.answer = answer
+      self.feedback = feedback
+    }
+  }
+
+  public struct NumericAnswer: Sendable, Hashable {
+    public enum Rule: Sendable, Hashable {
+      case exact(Double)
+      /// Correct when |response − value| ≤ tolerance.
+      case tolerance(value: Double, tolerance: Double)
+      /// Correct when min ≤ response ≤ max.
+      case range(min: Double, max: Double)
+    }
+    public var rule: Rule
+    public var otherwiseFeedback: String?
+    public init(rule: Rule, otherwiseFeedback: String? = nil) {
+      self.rule = rule
+      self.otherwiseFeedback = otherwiseFeedback
+    }
+  }
+
+  public struct MatchPair: Sendable, Hashable {
+    public var left: String
+    public var right: String
+    public init(left: String, right: String) {
+      self.left = left
+      self.right = right
+    }
+  }
+
+  public struct Examples: Sendable, Hashable {
+    public var accept: [String]
+    public var reject: [String]
+    public init(accept: [String], reject: [String]) {
+      self.accept = accept
+      self.reject = reject
+    }
+  }
+}

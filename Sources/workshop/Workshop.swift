@@ -1,0 +1,12 @@
+import ArgumentParser
+import WorkshopEngine
+
+@main
+struct Workshop: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "workshop",
+    abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
+    version: WorkshopVersion.current,
+    subcommands: []
+  )
+}

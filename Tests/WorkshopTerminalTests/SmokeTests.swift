@@ -1,0 +1,6 @@
+import Testing
+import WorkshopEngine
+
+@Test func engineVersionIsSet() {
+  #expect(!WorkshopVersion.current.isEmpty)
+}
