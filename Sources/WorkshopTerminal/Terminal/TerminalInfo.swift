@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What the process is connected to, and what it may therefore draw.
+public struct TerminalInfo: Sendable {
+  public var stdinIsTTY: Bool
+  public var stdoutIsTTY: Bool
+  public var environment: [String: String]
+
+  public init(environment: [String: String]) {
+    self.stdinIsTTY = isatty(STDIN_FILENO) == 1
+    self.stdoutIsTTY = isatty(STDOUT_FILENO) == 1
+    self.environment = environment
+  }
+
+  /// Colour only on a terminal, and never with `NO_COLOR` (any value), `TERM=dumb`,
+  /// `--no-color` or `--plain`.
+  public func theme(plain: Bool, noColor: Bool) -> Theme {
+    let envNoColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    let dumb = environment["TERM"] == "dumb"
+    let color = stdoutIsTTY && !envNoColor && !dumb && !noColor && !plain
+    return Theme(color: color, plain: plain)
+  }
+
+  /// Columns to wrap text to: `COLUMNS` when set, else the terminal's width, else 80.
+  /// Read again before each render so a resized window is honoured.
+  public func width() -> Int {
+    if let columns = environment["COLUMNS"], let n = Int(columns), n > 0 { return n }
+    var size = winsize()
+    for fd in [STDOUT_FILENO, STDIN_FILENO] {
+      if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    }
+    return 80
+  }
+}
