@@ -15,8 +15,8 @@ enum Wrapper {
   static func wrap(
     _ spans: [Span], width: Int, first: [Span] = [], rest: [Span] = []
   ) -> [[Span]] {
-    let firstWidth = spans(width: first)
-    let restWidth = spans(width: rest)
+    let firstWidth = Wrapper.spans(width: first)
+    let restWidth = Wrapper.spans(width: rest)
     var lines: [[Span]] = []
     var line: [Span] = first
     var used = firstWidth

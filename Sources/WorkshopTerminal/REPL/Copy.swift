@@ -1,0 +1,175 @@
+import WorkshopEngine
+
+/// What the session says, kept together so it can be read and reviewed as prose.
+enum Copy {
+  static let welcome = "Welcome to workshop."
+  static let askName = "What shall I call you? Type your name and press Enter."
+  static let whoIsLearning = "Who is learning today?"
+  static let pickLearnerHint = "Type your number or your name, or new to add a learner."
+  static let menuPick = "Type a lesson number or id to open it, or press Enter to start with the first lesson not yet passed. Type help for all commands."
+  static let pickLessonFirst = "Pick a lesson first: type its number or id."
+  static let saved = "Your progress is saved. See you next time."
+  static let progressSaved = "Your progress is saved."
+  static let atStart = "This is the start of the lesson."
+  static let confirmRestart = "Start this lesson over? Your earlier answers stay in your journal but no longer count. Type yes to start over, anything else to stay."
+  static let restartCancelled = "Staying where you are."
+  static let restarted = "The lesson starts over."
+  static let lessonOver = "This lesson is finished. Press Enter to go on, restart to take it again, or menu."
+  static let noQuestionHere = "There is no question on this page. Press Enter to go on."
+  static let alreadyAnswered = "This question is done. Press Enter to go on."
+  static let noAttemptUsed = "(That did not use an attempt.)"
+  static let answerSaved = "Answer saved."
+  static let pressEnter = "Press Enter to continue."
+  static let pressEnterToFinish = "Press Enter to finish the lesson."
+  static let hintsOff = "Hints are turned off for this lesson."
+  static let noHints = "This question has no hints."
+  static let noMoreHints = "That was the last hint."
+  static let skipOff = "Skipping is turned off for this lesson: please give an answer."
+  static let skipped = "Skipped. It scores no points; restart the lesson to try it again."
+  static let youSkipped = "You skipped this question."
+  static let examHeld = "Your answer is saved. Feedback comes at the end of the assessment."
+  static let examNote = "Exam mode: one attempt per question, and feedback comes at the end."
+  static let examResults = "Your answers"
+  static let missedTitle = "Questions to look at again"
+  static let questionWord = "Question"
+  static let skippedWord = "skipped."
+  static let lessonWord = "Lesson"
+  static let assessmentWord = "Assessment"
+  static let correct = "Correct."
+  static let partial = "Partly right."
+  static let wrong = "Not quite."
+  static let matchLeft = "Match each of these:"
+  static let matchRight = "with one of these:"
+  static let helpTitle = "Commands (type the word on its own line, or with a colon in front, as in :hint):"
+  static let answerRule = "Answers and commands: a line that is exactly a command word is a command. To give a command word as the answer to a free-text question, start it with =, as in =next. A leading = is always removed from answers."
+  static let keys = "Keys: Tab completes commands, choice letters and lesson ids. Up and Down recall earlier lines. Ctrl-C clears the line. Ctrl-D on an empty line saves and leaves."
+  static let lastLessonDone = "That was the last lesson of the course. Press Enter for the menu."
+
+  static func hello(_ name: String, returning: Bool) -> String {
+    returning ? "Welcome back, \(name)." : "Hello, \(name)."
+  }
+
+  static func noLessons(_ root: String) -> String {
+    "No courses found in '\(root)'. Point workshop at a lessons folder with --lessons DIR, or check it with workshop lint."
+  }
+
+  static func menuContinue(_ title: String) -> String {
+    "Press Enter to continue \"\(title)\" where you left off, or type a lesson number or id. Type help for all commands."
+  }
+
+  static func noSuchLesson(_ text: String, count: Int) -> String {
+    "There is no lesson '\(text)'. Type a number from 1 to \(count), a lesson id, or help."
+  }
+
+  static func unknownCommand(_ word: String) -> String {
+    "'\(word)' is not a command. Type help for the list."
+  }
+
+  static func answerFirst(skip: Bool) -> String {
+    skip ? "Type your answer first, or hint, or skip." : "Type your answer first, or hint."
+  }
+
+  static func resuming(_ position: String) -> String { "Picking up where you left off: \(position)." }
+
+  static func stillOpen(_ n: Int) -> String {
+    n == 1 ? "One question still needs an answer before the lesson ends." : "\(n) questions still need an answer before the lesson ends."
+  }
+
+  static func tryAgain(attempt: Int, of total: Int, hint: Bool) -> String {
+    "Try again: attempt \(attempt) of \(total)." + (hint ? " Type hint for a hint." : "")
+  }
+
+  static func rightAnswer(_ text: String) -> String { "The right answer: \(text)" }
+  static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
+
+  static func hintLabel(_ n: Int, of total: Int) -> String { "Hint \(n) of \(total):" }
+
+  static func hintCost(_ cost: Double) -> String {
+    "Each hint takes \(percent(cost)) of this question's points."
+  }
+
+  static func letter(_ display: Int) -> String {
+    display < 26 ? String(UnicodeScalar(UInt8(65 + display))) : String(display + 1)
+  }
+
+  static func kindWords(_ kind: Question.Kind) -> String {
+    switch kind {
+    case .single: "Choose one answer."
+    case .multiple: "Select all that apply."
+    case .truefalse: "True or false."
+    case .short: "Short answer."
+    case .numeric: "Numeric answer."
+    case .ordering: "Put these in order."
+    case .matching: "Match the pairs."
+    }
+  }
+
+  static func instruction(_ kind: Question.Kind) -> String {
+    switch kind {
+    case .single: "Type the letter of your answer."
+    case .multiple: "Type the letters of every choice that applies, for example a c."
+    case .truefalse: "Type true or false (or t or f)."
+    case .short: "Type your answer."
+    case .numeric: "Type a number."
+    case .ordering: "Type the item numbers in the right order, for example 3 1 2."
+    case .matching: "Type each letter with its number, for example a-2 b-1."
+    }
+  }
+
+  static func outcomeWord(_ outcome: Grade.Outcome) -> String {
+    switch outcome {
+    case .correct: "correct."
+    case .partial: "partly right."
+    case .wrong: "not right."
+    }
+  }
+
+  static func status(_ status: LessonState.Status) -> String {
+    switch status {
+    case .notStarted: "not started"
+    case .inProgress(let answered, let total): "in progress, \(answered) of \(total) answered"
+    case .passed(let score): "passed, \(percent(score))"
+    case .notPassed(let score): "not passed, \(percent(score))"
+    }
+  }
+
+  static func minutes(_ n: Int) -> String { n == 1 ? "about 1 minute" : "about \(n) minutes" }
+
+  static func courseProgress(passed: Int, total: Int, completed: Bool) -> String {
+    "\(passed) of \(total) lessons passed" + (completed ? "; course completed." : ".")
+  }
+
+  static func lessonDone(_ title: String) -> String { "End of lesson: \(title)" }
+
+  static func score(earned: Double, total: Double, share: Double) -> String {
+    "Score: \(number(earned)) of \(number(total)) points (\(percent(share)))."
+  }
+
+  static func passLine(passed: Bool, mark: Double) -> String {
+    passed ? "Passed (the pass mark is \(percent(mark)))." : "Not passed yet (the pass mark is \(percent(mark)))."
+  }
+
+  static func timeTaken(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    if s < 60 { return "Time: \(s) seconds." }
+    let m = s / 60
+    return "Time: \(m) min \(s % 60) s."
+  }
+
+  static func whatNext(number: Int, of total: Int, title: String, minutes: Int) -> String {
+    "Next: lesson \(number) of \(total), \"\(title)\" (\(self.minutes(minutes))). Press Enter to start it, restart to take this lesson again, or menu."
+  }
+
+  static func courseDone(_ title: String) -> String { "Course completed: \(title)" }
+
+  static func exportPointer(courseID: String) -> String {
+    "Well done. To share a record of this, run workshop export \(courseID) once it is available."
+  }
+
+  static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+
+  static func number(_ v: Double) -> String {
+    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    return String((v * 100).rounded() / 100)
+  }
+}

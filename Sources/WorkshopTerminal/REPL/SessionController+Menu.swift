@@ -1,0 +1,141 @@
+import WorkshopEngine
+
+extension SessionController {
+  mutating func showMenu(_ out: inout SessionOutput) {
+    if menuEntries.isEmpty {
+      out.say(wrapped(Copy.noLessons(clean(library.root))))
+      return
+    }
+    var number = 0
+    for course in library.courses {
+      out.say(style(clean(course.title, newlines: false), .heading))
+      let state = courseState(course)
+      for lesson in course.lessons {
+        number += 1
+        let ls = state.lessons.first { $0.lessonID == lesson.id }
+        out.say(menuLine(number: number, lesson: lesson, status: ls?.status ?? .notStarted))
+      }
+      out.blank()
+    }
+    if let (_, lesson) = lastActiveLesson() {
+      out.say(wrapped(Copy.menuContinue(clean(lesson.title, newlines: false))))
+    } else {
+      out.say(wrapped(Copy.menuPick))
+    }
+  }
+
+  func menuLine(number: Int, lesson: Lesson, status: LessonState.Status) -> String {
+    let title = clean(lesson.title, newlines: false)
+    let words = Copy.status(status)
+    let minutes = Copy.minutes(lesson.estimatedMinutes)
+    let optional = lesson.required ? "" : (theme.plain ? " Optional." : " (optional)")
+    if theme.plain {
+      return "\(number). \(title). \(words.prefix(1).uppercased() + words.dropFirst()). \(minutes).\(optional)"
+    }
+    let num = String(repeating: " ", count: max(0, 3 - String(number).count)) + "\(number). "
+    let pad = max(1, 34 - DisplayWidth.of(title))
+    let statusStyle: TextStyle =
+      switch status {
+      case .passed: .success
+      case .notPassed: .failure
+      case .inProgress: .accent
+      case .notStarted: .dim
+      }
+    return num + title + String(repeating: " ", count: pad) + style(words, statusStyle)
+      + style(" · \(minutes)", .dim) + optional
+  }
+
+  mutating func menuInput(_ line: String, _ out: inout SessionOutput) {
+    let text = line.trimmingWhitespace()
+    if text.lowercased() == "continue" || text.lowercased() == ":continue" || text.isEmpty {
+      continueLearning(&out)
+      return
+    }
+    switch LineInput.classify(text) {
+    case .empty, .command(.next):
+      continueLearning(&out)
+    case .command(.quit):
+      quit(&out)
+    case .command(.help):
+      showHelp(&out, inLesson: false)
+    case .command(.menu), .command(.repeat):
+      showMenu(&out)
+    case .command(.progress):
+      showProgress(&out)
+    case .command:
+      out.say(Copy.pickLessonFirst)
+    case .unknownCommand(let word):
+      out.say(Copy.unknownCommand(clean(word, newlines: false)))
+    case .answer(let answer):
+      if let n = Int(answer), n >= 1, n <= menuEntries.count {
+        let entry = menuEntries[n - 1]
+        openLesson(course: entry.course, lesson: entry.lesson, out: &out)
+      } else if let entry = menuEntries.first(where: { $0.lesson.id == answer.lowercased() }) {
+        openLesson(course: entry.course, lesson: entry.lesson, out: &out)
+      } else {
+        out.say(Copy.noSuchLesson(clean(answer, newlines: false), count: menuEntries.count))
+      }
+    }
+  }
+
+  /// Continue where the learner left off, or with the first lesson not yet passed.
+  mutating func continueLearning(_ out: inout SessionOutput) {
+    if let (course, lesson) = lastActiveLesson() {
+      openLesson(course: course, lesson: lesson, out: &out)
+      return
+    }
+    for course in library.courses {
+      let state = courseState(course)
+      for ls in state.lessons {
+        if case .passed = ls.status { continue }
+        if let lesson = course.lesson(id: ls.lessonID) {
+          openLesson(course: course, lesson: lesson, out: &out)
+          return
+        }
+      }
+    }
+    if let first = menuEntries.first {
+      openLesson(course: first.course, lesson: first.lesson, out: &out)
+    } else {
+      out.say(wrapped(Copy.noLessons(clean(library.root))))
+    }
+  }
+
+  mutating func showProgress(_ out: inout SessionOutput) {
+    let courses: [Course]
+    if case .lesson(let run) = mode {
+      courses = [run.course]
+    } else {
+      courses = library.courses
+    }
+    for course in courses {
+      let state = courseState(course)
+      let passed = state.lessons.filter {
+        if case .passed = $0.status { return true }
+        return false
+      }.count
+      out.say(style(clean(course.title, newlines: false), .heading))
+      out.say(Copy.courseProgress(passed: passed, total: course.lessons.count, completed: state.completed))
+      for (i, lesson) in course.lessons.enumerated() {
+        let ls = state.lessons.first { $0.lessonID == lesson.id }
+        out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
+      }
+      out.blank()
+    }
+  }
+
+  mutating func showHelp(_ out: inout SessionOutput, inLesson: Bool) {
+    out.say(style(Copy.helpTitle, .bold))
+    for command in Command.allCases {
+      let name = command.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+      out.say(theme.plain ? "\(command.rawValue): \(command.summary)." : "  \(style(name, .code)) \(command.summary)")
+    }
+    if !inLesson {
+      out.say(theme.plain ? "continue: pick up where you left off." : "  \(style("continue ", .code)) pick up where you left off")
+      out.say(wrapped(Copy.menuPick))
+    }
+    out.blank()
+    out.say(wrapped(Copy.answerRule))
+    out.say(wrapped(Copy.keys))
+  }
+}

@@ -1,0 +1,344 @@
+import Foundation
+import WorkshopEngine
+
+/// Display settings for a session; `width` may change between lines (window resized).
+public struct SessionOptions: Sendable {
+  public var theme: Theme
+  public var width: Int
+  public init(theme: Theme, width: Int) {
+    self.theme = theme
+    self.width = width
+  }
+}
+
+/// Something the session needs done outside itself before it can go on.
+public enum SessionRequest: Sendable, Hashable {
+  /// Open this learner's journal, then call `learnerReady`.
+  case openLearner(LearnerID)
+  /// Create a profile with this name, open its journal, then call `learnerReady`.
+  case createLearner(name: String)
+}
+
+/// What one step of the session produced.
+///
+/// The caller appends `events` to the journal, in order and durably, *before* printing `text`:
+/// feedback is only shown for an answer that is already saved.
+public struct SessionOutput: Sendable {
+  public var text: String = ""
+  public var events: [JournalEvent] = []
+  public var request: SessionRequest? = nil
+  /// Set when the session is over; the process should exit with this status.
+  public var exitStatus: Int32? = nil
+
+  public init() {}
+
+  mutating func say(_ line: String) {
+    text += line
+    text += "\n"
+  }
+
+  mutating func blank() {
+    if !text.isEmpty && !text.hasSuffix("\n\n") { text += "\n" }
+  }
+}
+
+/// The learner's session as a state machine: lines in, rendered text and journal events out.
+///
+/// It does no I/O of its own, so it can be driven by readline, by piped input or by a test.
+public struct SessionController {
+  let library: LessonLibrary
+  public var options: SessionOptions
+  let clock: @Sendable () -> Date
+
+  var learners: [LearnerProfile]
+  var learner: LearnerProfile? = nil
+  var summary = JournalSummary()
+  var mode: Mode = .starting
+  /// Lesson to open as soon as the learner is known (`workshop start LESSON`).
+  var pendingLesson: String? = nil
+  var menuEntries: [(course: Course, lesson: Lesson)] = []
+
+  enum Mode {
+    case starting
+    case pickLearner
+    case askName
+    case waitingForLearner
+    case menu
+    case lesson(LessonRun)
+    case ended
+  }
+
+  public init(
+    library: LessonLibrary, options: SessionOptions, learners: [LearnerProfile] = [],
+    clock: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    self.library = library
+    self.options = options
+    self.learners = learners
+    self.clock = clock
+    for course in library.courses {
+      for lesson in course.lessons { menuEntries.append((course, lesson)) }
+    }
+  }
+
+  public var width: Int {
+    get { options.width }
+    set { options.width = newValue }
+  }
+
+  var theme: Theme { options.theme }
+
+  // MARK: - Starting
+
+  /// Begins the session. With a known learner (from `--learner` or the environment) the
+  /// welcome goes straight to the menu or `lesson`; otherwise the learner is asked who they are.
+  public mutating func start(
+    learner: LearnerProfile? = nil, summary: JournalSummary? = nil, lesson: String? = nil
+  ) -> SessionOutput {
+    pendingLesson = lesson
+    if let learner {
+      return learnerReady(learner, summary: summary ?? JournalSummary())
+    }
+    var out = SessionOutput()
+    out.say(style(Copy.welcome, .heading))
+    out.blank()
+    if learners.isEmpty {
+      mode = .askName
+      out.say(Copy.askName)
+    } else {
+      mode = .pickLearner
+      showLearners(&out)
+    }
+    return out
+  }
+
+  /// The learner's journal is open: greet them and show where they are.
+  public mutating func learnerReady(_ profile: LearnerProfile, summary: JournalSummary)
+    -> SessionOutput
+  {
+    learner = profile
+    self.summary = summary
+    var out = SessionOutput()
+    emit(&out, JournalEvent(at: now(), kind: .sessionStarted, engine: WorkshopVersion.current))
+    if let id = pendingLesson, let (course, lesson) = library.lesson(id: id) {
+      pendingLesson = nil
+      openLesson(course: course, lesson: lesson, out: &out)
+      return out
+    }
+    let resumable = lastActiveLesson()
+    out.say(Copy.hello(clean(profile.name), returning: resumable != nil || hasAnyProgress()))
+    out.blank()
+    mode = .menu
+    showMenu(&out)
+    return out
+  }
+
+  /// Opening or creating the learner failed (a name that makes no id, a locked journal).
+  public mutating func learnerFailed(_ message: String) -> SessionOutput {
+    var out = SessionOutput()
+    out.say(clean(message))
+    if learners.isEmpty {
+      mode = .askName
+      out.say(Copy.askName)
+    } else {
+      mode = .pickLearner
+      showLearners(&out)
+    }
+    return out
+  }
+
+  // MARK: - Input
+
+  /// One line typed by the learner (without its newline).
+  public mutating func handle(line: String) -> SessionOutput {
+    var out = SessionOutput()
+    switch mode {
+    case .starting, .waitingForLearner, .ended:
+      break
+    case .pickLearner:
+      pickLearner(line, &out)
+    case .askName:
+      let name = clean(line.trimmingWhitespace(), newlines: false)
+      if name.isEmpty {
+        out.say(Copy.askName)
+      } else if case .command(.quit) = LineInput.classify(line) {
+        mode = .ended
+        out.exitStatus = 0
+      } else {
+        mode = .waitingForLearner
+        out.request = .createLearner(name: name)
+      }
+    case .menu:
+      menuInput(line, &out)
+    case .lesson(var run):
+      mode = .starting  // the run is moved out while it changes, so it is not copied
+      lessonInput(line, run: &run, out: &out)
+      if case .starting = mode { mode = .lesson(run) }
+    }
+    return out
+  }
+
+  /// End of input (Ctrl-D on an empty line, or the end of a piped file): save and leave.
+  public mutating func endOfInput() -> SessionOutput {
+    var out = SessionOutput()
+    quit(&out)
+    return out
+  }
+
+  /// The terminal went away or the process was asked to stop: record the end, say nothing more.
+  public mutating func terminate() -> SessionOutput {
+    var out = SessionOutput()
+    if learner != nil, !isEnded {
+      emit(&out, JournalEvent(at: now(), kind: .sessionEnded))
+    }
+    mode = .ended
+    out.exitStatus = 0
+    return out
+  }
+
+  var isEnded: Bool {
+    if case .ended = mode { return true }
+    return false
+  }
+
+  mutating func quit(_ out: inout SessionOutput) {
+    if learner != nil, !isEnded {
+      emit(&out, JournalEvent(at: now(), kind: .sessionEnded))
+      out.say(Copy.saved)
+    }
+    mode = .ended
+    out.exitStatus = 0
+  }
+
+  /// The prompt readline shows; piped input never prints it.
+  public var prompt: String { "> " }
+
+  /// Words TAB completes in the current state.
+  public var completionWords: [String] {
+    let commands = Command.allCases.map(\.rawValue)
+    switch mode {
+    case .pickLearner:
+      return learners.map(\.name) + ["new", "quit"]
+    case .menu:
+      return ["continue"] + commands + menuEntries.map(\.lesson.id)
+    case .lesson(let run):
+      if case .question(let q) = run.items[run.index] {
+        let p = run.presentation(q, learner: learner?.id.rawValue ?? "")
+        return commands + p.letters(for: q)
+      }
+      return commands
+    default:
+      return commands
+    }
+  }
+
+  // MARK: - Learners
+
+  mutating func showLearners(_ out: inout SessionOutput) {
+    out.say(Copy.whoIsLearning)
+    for (i, l) in learners.enumerated() {
+      out.say(theme.plain ? "\(i + 1). \(clean(l.name))." : "  \(i + 1). \(clean(l.name))")
+    }
+    out.say(Copy.pickLearnerHint)
+  }
+
+  mutating func pickLearner(_ line: String, _ out: inout SessionOutput) {
+    let text = line.trimmingWhitespace()
+    if text.isEmpty {
+      showLearners(&out)
+      return
+    }
+    switch LineInput.classify(text) {
+    case .command(.quit):
+      mode = .ended
+      out.exitStatus = 0
+      return
+    case .command(.help):
+      out.say(Copy.pickLearnerHint)
+      return
+    default:
+      break
+    }
+    if text.lowercased() == "new" {
+      mode = .askName
+      out.say(Copy.askName)
+      return
+    }
+    if let n = Int(text), n >= 1, n <= learners.count {
+      mode = .waitingForLearner
+      out.request = .openLearner(learners[n - 1].id)
+      return
+    }
+    if let match = learners.first(where: {
+      $0.name.lowercased() == text.lowercased() || $0.id.rawValue == text.lowercased()
+    }) {
+      mode = .waitingForLearner
+      out.request = .openLearner(match.id)
+      return
+    }
+    mode = .waitingForLearner
+    out.request = .createLearner(name: clean(text, newlines: false))
+  }
+
+  // MARK: - Helpers
+
+  func now() -> String { JournalEvent.timestamp(clock()) }
+
+  mutating func emit(_ out: inout SessionOutput, _ event: JournalEvent) {
+    summary.apply(event)
+    out.events.append(event)
+  }
+
+  func style(_ text: String, _ s: TextStyle) -> String { theme.apply(s, to: text) }
+
+  func clean(_ text: String, newlines: Bool = true) -> String {
+    Sanitizer.clean(text, keepNewlines: newlines)
+  }
+
+  /// Markdown from a lesson file, rendered and wrapped.
+  func markdown(_ text: String, indent: Int = 0) -> String {
+    let r = MarkdownRenderer(theme: theme, width: contentWidth - indent)
+    let body = r.render(text)
+    guard indent > 0 else { return body }
+    let pad = String(repeating: " ", count: indent)
+    return body.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+  }
+
+  /// Workshop's own prose, wrapped (it may quote lesson text, which is cleaned by the caller).
+  func wrapped(_ text: String, _ s: TextStyle = [], indent: Int = 0) -> String {
+    let pad = String(repeating: " ", count: indent)
+    let lines = Wrapper.wrap([Span(text, s)], width: contentWidth, first: [Span(pad)], rest: [Span(pad)])
+    return lines.map(theme.render).joined(separator: "\n")
+  }
+
+  /// Long lines are hard to read: text stops at 80 columns even on a wide terminal.
+  var contentWidth: Int { max(20, min(options.width, 80)) }
+
+  func courseState(_ course: Course) -> CourseState {
+    ProgressDeriver.state(of: course, summary: summary)
+  }
+
+  func progress(course: Course, lesson: Lesson) -> LessonProgress {
+    LessonProgress(state: courseState(course).lessons.first { $0.lessonID == lesson.id })
+  }
+
+  func hasAnyProgress() -> Bool {
+    library.courses.contains { course in
+      courseState(course).lessons.contains { $0.status != .notStarted }
+    }
+  }
+
+  /// The lesson to pick up: the first one in progress, in menu order.
+  func lastActiveLesson() -> (course: Course, lesson: Lesson)? {
+    for course in library.courses {
+      let state = courseState(course)
+      for ls in state.lessons {
+        if case .inProgress = ls.status, let lesson = course.lesson(id: ls.lessonID) {
+          return (course, lesson)
+        }
+      }
+    }
+    return nil
+  }
+}
