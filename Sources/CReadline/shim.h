@@ -9,6 +9,10 @@
 // readline keeps its settings in global variables, which Swift 6 treats as shared mutable
 // state. These accessors let Swift set them from the one thread that runs the line editor.
 
+/// The C standard streams, which Swift 6 also sees as shared mutable globals.
+static inline FILE *workshop_stdout(void) { return stdout; }
+static inline FILE *workshop_stderr(void) { return stderr; }
+
 static inline void workshop_rl_set_catch_signals(int on) { rl_catch_signals = on; }
 static inline void workshop_rl_set_catch_sigwinch(int on) { rl_catch_sigwinch = on; }
 static inline void workshop_rl_set_change_environment(int on) { rl_change_environment = on; }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WorkshopEngine
+import WorkshopTerminal
 
 @main
 struct Workshop: ParsableCommand {
@@ -7,6 +8,7 @@ struct Workshop: ParsableCommand {
     commandName: "workshop",
     abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
     version: WorkshopVersion.current,
-    subcommands: []
+    subcommands: [Learn.self, Start.self, Continue.self],
+    defaultSubcommand: Learn.self
   )
 }

@@ -173,3 +173,7 @@ enum Copy {
     return String((v * 100).rounded() / 100)
   }
 }
+
+extension Copy {
+  static let noProfile = "That learner has no profile any more. Pick again, or type new."
+}

@@ -56,6 +56,8 @@ public struct SessionController {
   var mode: Mode = .starting
   /// Lesson to open as soon as the learner is known (`workshop start LESSON`).
   var pendingLesson: String? = nil
+  /// `workshop continue`: open the lesson in progress as soon as the learner is known.
+  var resumeAtStart = false
   var menuEntries: [(course: Course, lesson: Lesson)] = []
 
   enum Mode {
@@ -93,9 +95,11 @@ public struct SessionController {
   /// Begins the session. With a known learner (from `--learner` or the environment) the
   /// welcome goes straight to the menu or `lesson`; otherwise the learner is asked who they are.
   public mutating func start(
-    learner: LearnerProfile? = nil, summary: JournalSummary? = nil, lesson: String? = nil
+    learner: LearnerProfile? = nil, summary: JournalSummary? = nil, lesson: String? = nil,
+    resume: Bool = false
   ) -> SessionOutput {
     pendingLesson = lesson
+    resumeAtStart = resume
     if let learner {
       return learnerReady(learner, summary: summary ?? JournalSummary())
     }
@@ -123,6 +127,11 @@ public struct SessionController {
     if let id = pendingLesson, let (course, lesson) = library.lesson(id: id) {
       pendingLesson = nil
       openLesson(course: course, lesson: lesson, out: &out)
+      return out
+    }
+    if resumeAtStart {
+      resumeAtStart = false
+      continueLearning(&out)
       return out
     }
     let resumable = lastActiveLesson()

@@ -1,0 +1,231 @@
+import CReadline
+import Dispatch
+import Foundation
+import WorkshopEngine
+
+/// How `workshop` (or `workshop start`) was asked to run a session.
+public struct SessionLaunch: Sendable {
+  public var lessonsRoot: String
+  public var progressRoot: String
+  /// From `--learner` or `WORKSHOP_LEARNER`: skips the "who are you" question.
+  public var learner: String?
+  /// From `workshop start LESSON-ID`.
+  public var lesson: String?
+  public var plain: Bool
+  public var noColor: Bool
+  public var environment: [String: String]
+  /// `workshop continue`: go straight to where the learner left off.
+  public var resume = false
+
+  public init(
+    lessonsRoot: String, progressRoot: String, learner: String? = nil, lesson: String? = nil,
+    plain: Bool = false, noColor: Bool = false,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    self.lessonsRoot = lessonsRoot
+    self.progressRoot = progressRoot
+    self.learner = learner
+    self.lesson = lesson
+    self.plain = plain
+    self.noColor = noColor
+    self.environment = environment
+  }
+}
+
+/// Runs a session against the real world: the terminal or piped input, the journal, signals.
+///
+/// Every journal event a step produces is appended (and fsynced by the writer) before the
+/// step's text is printed, so feedback is never shown for an answer that was not saved.
+@MainActor
+public final class SessionHost {
+  static var shared: SessionHost?
+
+  var controller: SessionController
+  let store: ProgressStore
+  let terminal: TerminalInfo
+  var journal: JournalWriter?
+  var editor: ReadlineEditor?
+  var signalSources: [any DispatchSourceSignal] = []
+
+  init(controller: SessionController, store: ProgressStore, terminal: TerminalInfo) {
+    self.controller = controller
+    self.store = store
+    self.terminal = terminal
+  }
+
+  /// Runs the session until the learner leaves; never returns.
+  public static func run(_ launch: SessionLaunch) -> Never {
+    let terminal = TerminalInfo(environment: launch.environment)
+    let theme = terminal.theme(plain: launch.plain, noColor: launch.noColor)
+    let (library, _) = LessonLoader.load(root: launch.lessonsRoot)
+    if let id = launch.lesson, library.lesson(id: id) == nil {
+      Console.error(
+        "workshop: there is no lesson '\(Sanitizer.clean(id, keepNewlines: false))' in "
+          + "'\(launch.lessonsRoot)'; `workshop list` shows the lessons.\n")
+      exit(1)
+    }
+    let store = ProgressStore(root: launch.progressRoot)
+    let options = SessionOptions(theme: theme, width: terminal.width())
+
+    var learnerName = launch.learner
+    if learnerName == nil, let env = launch.environment["WORKSHOP_LEARNER"], !env.isEmpty {
+      learnerName = env
+    }
+    let learners = learnerName == nil ? store.learners().compactMap { store.profile($0) } : []
+    let host = SessionHost(
+      controller: SessionController(library: library, options: options, learners: learners),
+      store: store, terminal: terminal)
+    shared = host
+    host.installSignalHandlers()
+
+    let first: SessionOutput
+    if let learnerName {
+      do {
+        let profile = try host.resolve(name: learnerName)
+        let journal = try store.openJournal(profile.id)
+        host.journal = journal
+        first = host.controller.start(
+          learner: profile, summary: journal.summary, lesson: launch.lesson, resume: launch.resume)
+      } catch {
+        Console.error("workshop: \(error)\n")
+        exit(1)
+      }
+    } else {
+      first = host.controller.start(lesson: launch.lesson, resume: launch.resume)
+    }
+    host.deliver(first)
+    host.startInput()
+    dispatchMain()
+  }
+
+  // MARK: - Input
+
+  func startInput() {
+    if terminal.stdinIsTTY {
+      let editor = ReadlineEditor(
+        prompt: controller.prompt,
+        completer: { _ in SessionHost.shared?.controller.completionWords ?? [] },
+        onLine: { line in SessionHost.shared?.receive(line) })
+      self.editor = editor
+      if let id = journal.map({ _ in controller.learner?.id }) ?? nil {
+        editor.useHistory(path: store.directory(for: id) + "/history")
+      }
+      editor.start(output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr())
+    } else {
+      // Piped input: plain lines, no readline and no prompts in the output. Reading blocks,
+      // so it happens off the main queue; lines are handled on it, in order.
+      Thread.detachNewThread {
+        while let line = readLine(strippingNewline: true) {
+          DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.shared?.receive(line) } }
+        }
+        DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.shared?.receive(nil) } }
+      }
+    }
+  }
+
+  func receive(_ line: String?) {
+    controller.width = terminal.width()
+    if let line {
+      deliver(controller.handle(line: line))
+    } else {
+      deliver(controller.endOfInput())
+    }
+  }
+
+  // MARK: - Output and effects
+
+  func deliver(_ output: SessionOutput) {
+    var output = output
+    while true {
+      for event in output.events {
+        do {
+          try journal?.append(event)
+        } catch {
+          Console.error(
+            "workshop: could not save your progress (\(error)). The last step was not recorded.\n")
+          finish(status: 1)
+        }
+      }
+      if !output.text.isEmpty { Console.write(output.text) }
+      if let status = output.exitStatus { finish(status: status) }
+      guard let request = output.request else { return }
+      output = perform(request)
+    }
+  }
+
+  func perform(_ request: SessionRequest) -> SessionOutput {
+    do {
+      let profile: LearnerProfile
+      switch request {
+      case .openLearner(let id):
+        guard let p = store.profile(id) else { return controller.learnerFailed(Copy.noProfile) }
+        profile = p
+      case .createLearner(let name):
+        profile = try resolve(name: name)
+      }
+      let journal = try store.openJournal(profile.id)
+      self.journal = journal
+      editor?.useHistory(path: store.directory(for: profile.id) + "/history")
+      return controller.learnerReady(profile, summary: journal.summary)
+    } catch {
+      return controller.learnerFailed("\(error)")
+    }
+  }
+
+  /// A returning learner by name or id, or a new profile.
+  func resolve(name: String) throws -> LearnerProfile {
+    if let id = LearnerID.slug(fromName: name), let profile = store.profile(id) {
+      return profile
+    }
+    if let id = try? LearnerID(validating: name), let profile = store.profile(id) {
+      return profile
+    }
+    return try store.createProfile(name: name)
+  }
+
+  func finish(status: Int32) -> Never {
+    editor?.stop()
+    journal?.close()
+    journal = nil
+    exit(status)
+  }
+
+  // MARK: - Signals
+
+  func installSignalHandlers() {
+    func on(_ signo: Int32, _ handler: @escaping @MainActor () -> Void) {
+      signal(signo, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
+      source.setEventHandler { MainActor.assumeIsolated { handler() } }
+      source.resume()
+      signalSources.append(source)
+    }
+    // Ctrl-C clears the line being typed; it never ends the session.
+    // Without a line editor (piped input) there is no line to clear, so it ends the session.
+    on(SIGINT) {
+      if let editor = SessionHost.shared?.editor {
+        editor.cancelLine()
+      } else {
+        SessionHost.shared?.terminateSession()
+      }
+    }
+    // A closed terminal or a polite kill: record the end of the session and leave cleanly.
+    on(SIGTERM) { SessionHost.shared?.terminateSession() }
+    on(SIGHUP) { SessionHost.shared?.terminateSession() }
+    on(SIGWINCH) { SessionHost.shared?.editor?.resized() }
+  }
+
+  func terminateSession() {
+    deliver(controller.terminate())
+  }
+
+  /// Shows a message above the prompt without disturbing what the learner is typing.
+  public static func announce(_ text: String) {
+    guard let host = shared else { return }
+    if let editor = host.editor {
+      editor.printAbove(text)
+    } else {
+      Console.write(text)
+    }
+  }
+}

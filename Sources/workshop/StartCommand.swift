@@ -1,0 +1,81 @@
+import ArgumentParser
+import WorkshopTerminal
+
+/// Options every session command shares.
+struct SessionFlags: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Learner name or id; skips the question (default: $WORKSHOP_LEARNER).", valueName: "name"))
+  var learner: String?
+
+  @Flag(
+    name: .long,
+    help: "Screen-reader mode: no colour, symbols or cursor movement; every state in words.")
+  var plain = false
+
+  @Flag(name: .customLong("no-color"), help: "No colour or text styles (also NO_COLOR=1).")
+  var noColor = false
+
+  func launch(_ location: LocationOptions, lesson: String? = nil, resume: Bool = false)
+    -> SessionLaunch
+  {
+    var launch = SessionLaunch(
+      lessonsRoot: location.lessonsRoot, progressRoot: location.progressRoot, learner: learner,
+      lesson: lesson, plain: plain, noColor: noColor)
+    launch.resume = resume
+    return launch
+  }
+}
+
+extension Workshop {
+  struct Learn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Open the interactive session: pick a lesson, or continue where you left off.",
+      discussion: """
+        This is what plain `workshop` runs. Type help inside the session for its commands.
+        With input from a file or pipe, each line is one thing typed; no prompts are printed.
+        """)
+
+    @OptionGroup var location: LocationOptions
+    @OptionGroup var session: SessionFlags
+
+    func run() throws {
+      let launch = session.launch(location)
+      MainActor.assumeIsolated { SessionHost.run(launch) }
+    }
+  }
+
+  struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run one lesson, resuming it if it is in progress.",
+      discussion: """
+        Answers can come from a file, one per line:
+          workshop start openness-and-access --learner ana < answers.txt
+        """)
+
+    @Argument(help: ArgumentHelp("The lesson's id (see `workshop list`).", valueName: "lesson-id"))
+    var lessonID: String
+
+    @OptionGroup var location: LocationOptions
+    @OptionGroup var session: SessionFlags
+
+    func run() throws {
+      let launch = session.launch(location, lesson: lessonID)
+      MainActor.assumeIsolated { SessionHost.run(launch) }
+    }
+  }
+
+  struct Continue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Go straight back to the page or question where you stopped.")
+
+    @OptionGroup var location: LocationOptions
+    @OptionGroup var session: SessionFlags
+
+    func run() throws {
+      let launch = session.launch(location, resume: true)
+      MainActor.assumeIsolated { SessionHost.run(launch) }
+    }
+  }
+}
