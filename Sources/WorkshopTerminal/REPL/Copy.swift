@@ -134,6 +134,7 @@ enum Copy {
   }
 
   static func minutes(_ n: Int) -> String { n == 1 ? "about 1 minute" : "about \(n) minutes" }
+  static func minutesSentence(_ n: Int) -> String { "A" + minutes(n).dropFirst() }
 
   static func courseProgress(passed: Int, total: Int, completed: Bool) -> String {
     "\(passed) of \(total) lessons passed" + (completed ? "; course completed." : ".")

@@ -392,7 +392,7 @@ extension SessionController {
 
   func lessonHeader(_ run: LessonRun) -> String {
     let title = clean(run.lesson.title, newlines: false)
-    let minutes = Copy.minutes(run.lesson.estimatedMinutes)
+    let minutes = theme.plain ? Copy.minutesSentence(run.lesson.estimatedMinutes) : Copy.minutes(run.lesson.estimatedMinutes)
     let kind = run.lesson.kind == .assessment ? Copy.assessmentWord : Copy.lessonWord
     if theme.plain {
       var s = "\(kind) \(run.number) of \(run.lessonCount): \(title). \(minutes)."

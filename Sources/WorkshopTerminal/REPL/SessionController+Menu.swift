@@ -27,7 +27,7 @@ extension SessionController {
   func menuLine(number: Int, lesson: Lesson, status: LessonState.Status) -> String {
     let title = clean(lesson.title, newlines: false)
     let words = Copy.status(status)
-    let minutes = Copy.minutes(lesson.estimatedMinutes)
+    let minutes = theme.plain ? Copy.minutesSentence(lesson.estimatedMinutes) : Copy.minutes(lesson.estimatedMinutes)
     let optional = lesson.required ? "" : (theme.plain ? " Optional." : " (optional)")
     if theme.plain {
       return "\(number). \(title). \(words.prefix(1).uppercased() + words.dropFirst()). \(minutes).\(optional)"

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+import WorkshopEngine
+@testable import WorkshopTerminal
+
+@Suite struct SessionControllerTests {
+  @Test("a known learner is greeted and sees the menu with each lesson's state")
+  func menuOnStart() throws {
+    var s = SessionDriver()
+    let text = try s.start()
+    #expect(text.contains("Hello, Ana."))
+    #expect(text.contains("Sample Course"))
+    #expect(text.contains("1. Basics. Not started. About 5 minutes."))
+    #expect(s.kinds == [.sessionStarted])
+  }
+
+  @Test("opening a lesson journals its start and the first page, and shows the position")
+  func openLesson() throws {
+    var s = SessionDriver()
+    try s.start()
+    let text = s.send("1")
+    #expect(s.kinds == [.sessionStarted, .lessonStarted, .pageViewed])
+    #expect(s.events[1].lesson == "basics" && s.events[1].course == "sample")
+    #expect(s.events[2].page == "intro")
+    #expect(text.contains("Lesson 1 of 2: Basics. About 5 minutes."))
+    #expect(text.contains("Page 1 of 2."))
+    #expect(text.contains("Some reading with `code`."))
+  }
+
+  @Test("a wrong answer costs an attempt and offers a hint; the right one shows the explanation")
+  func wrongThenRight() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("basics")
+    let question = s.send("")
+    #expect(question.contains("Question 1 of 2. Choose one answer."))
+    #expect(question.contains("Choice A: A restrictive one"))
+    #expect(question.contains("Choice B: A permissive one"))
+
+    let wrong = s.send("a")
+    #expect(wrong.contains("Not quite."))
+    #expect(wrong.contains("It restricts use."))
+    #expect(wrong.contains("Try again: attempt 2 of 2. Type hint for a hint."))
+    #expect(!wrong.contains("Permissive licences allow any use."))
+
+    let hint = s.send("hint")
+    #expect(hint.contains("Hint 1 of 2:"))
+    #expect(hint.contains("Think of MIT."))
+
+    let right = s.send("B")
+    #expect(right.contains("Correct."))
+    #expect(right.contains("Permissive licences allow any use."))
+    let answers = s.events.filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.attempt) == [1, 2])
+    #expect(answers.map(\.outcome) == [.wrong, .correct])
+    #expect(answers[1].earned == 0.5)
+    #expect(answers[1].response == .choices([1]))
+    #expect(answers[1].questionDigest == "d-single")
+    #expect(s.events.contains { $0.kind == .hintShown && $0.hint == 1 && $0.question == "pick-one" })
+  }
+
+  @Test("a malformed answer shows why and costs no attempt")
+  func malformedAnswer() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("1")
+    s.send("")
+    let before = s.events.count
+    let text = s.send("zz")
+    #expect(text.contains("did not use an attempt"))
+    #expect(s.events.count == before)
+  }
+
+  @Test("a command word is a command; =word answers a free-text question with it")
+  func commandsAndAnswers() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("1")
+    s.send("")
+    s.send("b")
+    s.send("")  // after feedback
+    s.send("")  // second page
+    let next = s.send("next")
+    #expect(next.contains("Type your answer first"))
+    #expect(!s.events.contains { $0.question == "say-next" && $0.kind == .answerSubmitted })
+    let answered = s.send("=next")
+    #expect(answered.contains("Correct."))
+    #expect(s.events.last { $0.kind == .answerSubmitted }?.raw == "=next")
+    let help = s.send(":help").replacingOccurrences(of: "\n", with: " ")
+    #expect(help.contains("start it with =, as in =next"))
+  }
+
+  @Test("the end of a lesson reports the score, the missed questions and what comes next")
+  func endOfLesson() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("1")
+    s.send("")
+    s.send("a")
+    s.send("c")  // both attempts wrong
+    s.send("")
+    s.send("")
+    s.send("next ")  // still a command: surrounding spaces do not matter
+    let end = s.send("skip")  // the last question: skipping it ends the lesson
+    #expect(s.events.last?.kind == .lessonCompleted)
+    #expect(s.events.last?.score == 0)
+    #expect(s.events.last?.passed == false)
+    #expect(end.contains("Score: 0 of 2 points (0%)."))
+    #expect(end.contains("Not passed yet (the pass mark is 70%)."))
+    #expect(end.contains("The right answer: B. A permissive one"))
+    #expect(end.contains("You skipped this question."))
+    #expect(end.contains("Next: lesson 2 of 2"))
+    let second = s.send("")
+    #expect(second.contains("Lesson 2 of 2: Basics."))
+  }
+
+  @Test("exam mode holds feedback until the end of the lesson")
+  func examMode() throws {
+    let exam = Policy(mode: .exam, shuffle: false)
+    let lesson = SampleCourse.lesson(
+      policy: exam, items: [.question(SampleCourse.single), .question(SampleCourse.truth)])
+    var s = SessionDriver(course: SampleCourse.course([lesson]))
+    try s.start()
+    let first = s.send("1")
+    #expect(first.contains("Exam mode"))
+    let afterFirst = s.send("a")
+    #expect(afterFirst.contains("Answer saved."))
+    #expect(!afterFirst.contains("Not quite."))
+    #expect(afterFirst.contains("Question 2 of 2. True or false."))
+    let end = s.send("false")  // the last answer ends the assessment
+    #expect(end.contains("Question 1: not right."))
+    #expect(end.contains("Question 2: correct."))
+    #expect(end.contains("Permissive licences allow any use."))
+  }
+
+  @Test("skipping and hints follow the policy")
+  func policyLimits() throws {
+    let strict = Policy(hintsAllowed: false, skipAllowed: false, shuffle: false)
+    let lesson = SampleCourse.lesson(policy: strict, items: [.question(SampleCourse.single)])
+    var s = SessionDriver(course: SampleCourse.course([lesson]))
+    try s.start()
+    s.send("1")
+    #expect(s.send("skip").contains("Skipping is turned off"))
+    #expect(s.send("hint").contains("Hints are turned off"))
+    #expect(!s.kinds.contains(.questionSkipped) && !s.kinds.contains(.hintShown))
+  }
+
+  @Test("quit records the end of the session and exits with status 0")
+  func quit() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("1")
+    let text = s.send("quit")
+    #expect(text.contains("Your progress is saved."))
+    #expect(s.kinds.last == .sessionEnded)
+    #expect(s.exitStatus == 0)
+  }
+
+  @Test("back returns to the previous page and repeat shows the item again without journaling")
+  func backAndRepeat() throws {
+    var s = SessionDriver()
+    try s.start()
+    s.send("1")
+    s.send("")
+    let back = s.send("back")
+    #expect(back.contains("Page 1 of 2."))
+    let count = s.events.count
+    let again = s.send("repeat")
+    #expect(again.contains("Page 1 of 2."))
+    #expect(s.events.count == count)
+  }
+
+  @Test("lesson text cannot send escape sequences, and plain mode sends none of its own")
+  func sanitizedPlainOutput() throws {
+    let page = Page(id: "evil", title: "Evil", markdown: "## Evil\n\nHello \u{1B}[2J\u{1B}]0;title\u{07}world", line: 1)
+    let lesson = SampleCourse.lesson(items: [.page(page), .question(SampleCourse.single)])
+    var s = SessionDriver(course: SampleCourse.course([lesson]))
+    try s.start()
+    s.send("1")
+    s.send("")
+    s.send("help")
+    s.send("b")
+    s.send("")
+    #expect(s.transcript.contains("Hello world"))
+    #expect(!s.transcript.contains("\u{1B}"))
+    #expect(!s.transcript.contains("✓") && !s.transcript.contains("•"))
+  }
+
+  @Test("with colour on, verdicts are still written in words")
+  func colourKeepsWords() throws {
+    var s = SessionDriver(theme: Theme(color: true, plain: false))
+    try s.start()
+    s.send("1")
+    s.send("")
+    let text = s.send("a")
+    #expect(text.contains("\u{1B}["))
+    #expect(text.contains("Not quite."))
+  }
+
+  @Test("TAB offers commands, lesson ids in the menu, and choice letters at a question")
+  func completionWords() throws {
+    var s = SessionDriver()
+    try s.start()
+    #expect(s.controller.completionWords.contains("basics"))
+    #expect(s.controller.completionWords.contains("continue"))
+    s.send("1")
+    s.send("")
+    let words = s.controller.completionWords
+    #expect(words.contains("hint") && words.contains("a") && words.contains("c"))
+    #expect(!words.contains("d"))
+  }
+
+  @Test("a new learner is asked for a name and the session asks the host to create them")
+  func newLearner() {
+    var c = SessionController(
+      library: SampleCourse.library(), options: SessionOptions(theme: .plainText, width: 80))
+    let first = c.start()
+    #expect(first.text.contains("What shall I call you?"))
+    let out = c.handle(line: "  Ana María ")
+    #expect(out.request == .createLearner(name: "Ana María"))
+  }
+}
