@@ -182,3 +182,6 @@ public enum ProgressDeriver {
     return CourseState(courseID: course.id, lessons: lessons, completed: false)
   }
 }
+public enum JournalReader {
+  public static func read(path: String) throws -> (events: [JournalEvent], warnings: [String]) { ([], []) }
+}

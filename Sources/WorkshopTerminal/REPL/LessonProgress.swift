@@ -1,7 +1,7 @@
 import WorkshopEngine
 
 /// Where a learner stands on one question in the lesson's current attempt.
-struct QuestionRecord: Sendable, Hashable {
+struct AnswerRecord: Sendable, Hashable {
   var attempts = 0
   var hints = 0
   var skipped = false
@@ -23,7 +23,7 @@ struct QuestionRecord: Sendable, Hashable {
 struct LessonProgress: Sendable {
   var status: LessonState.Status = .notStarted
   var resumeItemID: String? = nil
-  var records: [String: QuestionRecord] = [:]
+  var records: [String: AnswerRecord] = [:]
   var drawn: [String]? = nil
   /// Attempts begun so far (starts and restarts); 0 when never started.
   var attempt = 0
@@ -35,7 +35,7 @@ struct LessonProgress: Sendable {
     drawn = state.drawn
     attempt = state.attempt
     for (id, q) in state.questions {
-      records[id] = QuestionRecord(
+      records[id] = AnswerRecord(
         attempts: q.attempts, hints: q.hints, skipped: q.skipped, outcome: q.outcome,
         earned: q.earned, response: q.response)
     }

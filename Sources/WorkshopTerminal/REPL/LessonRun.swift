@@ -10,7 +10,7 @@ struct LessonRun {
   var number: Int
   var items: [LessonItem]
   var index = 0
-  var records: [String: QuestionRecord] = [:]
+  var records: [String: AnswerRecord] = [:]
   var startedAt: Date
   var shownAt: Date
   var confirmingRestart = false
@@ -31,7 +31,7 @@ struct LessonRun {
     Shuffler.presentation(for: q, learner: learner, shuffle: policy.shuffle)
   }
 
-  func record(_ q: Question) -> QuestionRecord { records[q.id] ?? QuestionRecord() }
+  func record(_ q: Question) -> AnswerRecord { records[q.id] ?? AnswerRecord() }
 
   func isDone(_ q: Question) -> Bool { record(q).isDone(policy: policy) }
 

@@ -368,7 +368,7 @@ extension SessionController {
     }
   }
 
-  func reviewAnswer(_ q: Question, _ p: Presentation, record: QuestionRecord, exam: Bool, out: inout SessionOutput) {
+  func reviewAnswer(_ q: Question, _ p: Presentation, record: AnswerRecord, exam: Bool, out: inout SessionOutput) {
     if record.skipped {
       out.say(Copy.youSkipped)
     } else if let response = record.response {

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import WorkshopEngine
+import WorkshopTestSupport
+
+/// The built binary with piped input runs whole lessons; output and journal are checked.
+@Suite(.serialized) struct SessionPipedTests {
+  @Test("right answers pass the lesson and every answer is in the journal")
+  func rightAnswers() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "Ana"], input: ["", "b", "", "", "=next", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Lesson 1 of 2: First Steps"))
+    #expect(r.stdout.contains("link (https://example.org)"))
+    #expect(r.stdout.contains("A. A restrictive licence"))
+    #expect(r.stdout.contains("Correct."))
+    #expect(r.stdout.contains("Score: 2 of 2 points (100%)."))
+    #expect(r.stdout.contains("Passed"))
+    #expect(r.stdout.contains("Next: lesson 2 of 2, \"Second Lesson\""))
+    #expect(!r.stdout.contains("> "), "no prompts in piped output")
+    #expect(!r.stdout.contains("\u{1B}"), "no escape sequences when output is not a terminal")
+    let events = try f.journal()
+    #expect(events.first?.kind == .sessionStarted)
+    #expect(events.last?.kind == .sessionEnded)
+    let answers = events.filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.question) == ["pick-permissive", "say-next"])
+    #expect(answers.map(\.outcome) == [.correct, .correct])
+    let done = events.first { $0.kind == .lessonCompleted }
+    #expect(done?.passed == true && done?.score == 1)
+  }
+
+  @Test("wrong answers, a hint and a skip are shown and journaled")
+  func wrongHintSkip() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"],
+      input: ["", "a", "hint", "c", "", "", "skip"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Not quite."))
+    #expect(r.stdout.contains("It restricts what you may do."))
+    #expect(r.stdout.contains("Try again: attempt 2 of 2."))
+    #expect(r.stdout.contains("Hint 1 of 2:"))
+    #expect(r.stdout.contains("Think of the MIT licence."))
+    #expect(r.stdout.contains("The right answer: B. A permissive licence"))
+    #expect(r.stdout.contains("Not passed yet"))
+    #expect(r.stdout.contains("You skipped this question."))
+    let kinds = try f.journal().map(\.kind)
+    #expect(kinds.contains(.hintShown))
+    #expect(kinds.contains(.questionSkipped))
+    #expect(kinds.filter { $0 == .answerSubmitted }.count == 2)
+    let done = try f.journal().first { $0.kind == .lessonCompleted }
+    #expect(done?.passed == false)
+  }
+
+  @Test("quitting mid-lesson and coming back lands on the same question, attempts kept")
+  func quitAndResume() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let first = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "a", "quit"])
+    #expect(first.status == 0)
+    #expect(first.stdout.contains("Your progress is saved."))
+
+    let second = try f.run(["--learner", "ana"], input: ["", "a"])
+    #expect(second.status == 0)
+    #expect(second.stdout.contains("Welcome back, ana") || second.stdout.contains("Welcome back, Ana"))
+    #expect(second.stdout.contains("in progress"))
+    #expect(second.stdout.contains("Picking up where you left off: question 1 of 2."))
+    #expect(second.stdout.contains("Which licence allows any use?"))
+    // The first attempt was used in the first session: this wrong answer is the last one.
+    #expect(second.stdout.contains("The right answer: B. A permissive licence"))
+    let attempts = try f.journal().filter { $0.kind == .answerSubmitted }.map(\.attempt)
+    #expect(attempts == [1, 2])
+  }
+
+  @Test("the end of piped input saves like Ctrl-D and exits 0")
+  func endOfInput() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["continue", "--learner", "ana"], input: [""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Your progress is saved."))
+    #expect(try f.journal().last?.kind == .sessionEnded)
+  }
+
+  @Test("--plain spells states out and prints no escape sequences, even with colour asked for")
+  func plainMode() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana", "--plain"], input: ["", "b", "help"],
+      environment: ["TERM": "xterm-256color"])
+    #expect(r.stdout.contains("Question 1 of 2. Choose one answer."))
+    #expect(r.stdout.contains("Choice A: A restrictive licence"))
+    #expect(r.stdout.contains("Correct."))
+    #expect(!r.stdout.contains("\u{1B}"))
+    #expect(!r.stdout.contains("✓") && !r.stdout.contains("·") && !r.stdout.contains("│"))
+  }
+
+  @Test("a new learner is asked for a name once; the menu lists lessons with their state")
+  func newLearnerAndMenu() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run([], input: ["Bo Lind", "quit"])
+    #expect(r.stdout.contains("What shall I call you?"))
+    #expect(r.stdout.contains("Hello, Bo Lind."))
+    #expect(r.stdout.contains("First Steps"))
+    #expect(r.stdout.contains("not started"))
+    #expect(r.stdout.contains("about 4 minutes"))
+    let again = try f.run([], input: ["1", "quit"])
+    #expect(again.stdout.contains("Who is learning today?"))
+    #expect(again.stdout.contains("1. Bo Lind"))
+    #expect(again.stdout.contains("Welcome back, Bo Lind.") || again.stdout.contains("Hello, Bo Lind."))
+  }
+
+  @Test("an unknown lesson id is an error with exit status 1")
+  func unknownLesson() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["start", "no-such-lesson", "--learner", "ana"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("no-such-lesson"))
+  }
+
+  @Test("each session command has --help")
+  func help() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    for command in ["start", "learn", "continue"] {
+      let r = try ProcessRunner.run(try BuiltProducts.workshop(), [command, "--help"])
+      #expect(r.status == 0)
+      #expect(r.stdout.contains("--plain"))
+      #expect(r.stdout.contains("--learner"))
+      #expect(r.stdout.contains("--lessons"))
+    }
+  }
+}
