@@ -250,6 +250,13 @@ enum Q {
     #expect(grade.credit == (outcome == .correct ? 1 : 0))
   }
 
+  @Test func orderingItemsWithTheSameTextMayTradePlaces() {
+    let q = Question(id: "o", prompt: "?", body: .ordering(items: ["x", "y", "x"]), explanation: "e")
+    #expect(Grader.grade(q, .order([2, 1, 0])).outcome == .correct)
+    #expect(Grader.grade(q, .order([1, 0, 2])).outcome == .wrong)
+    #expect(Grader.grade(q, .order([0, 1, 0])).outcome == .wrong)
+  }
+
   @Test(arguments: [
     ([0, 1, 2, 3], Grade.Outcome.correct, 1.0),
     ([0, 1, 3, 2], .partial, 0.5),

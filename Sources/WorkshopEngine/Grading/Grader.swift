@@ -23,8 +23,11 @@ public enum Grader {
         ? Grade(outcome: .correct, credit: 1)
         : Grade(outcome: .wrong, credit: 0, feedback: list(key.otherwiseFeedback))
     case (.ordering(let items), .order(let order)):
-      return order == Array(items.indices)
-        ? Grade(outcome: .correct, credit: 1) : wrong()
+      // Compared by text so that two identical items may trade places; still all or nothing.
+      let right =
+        order.count == items.count && Set(order) == Set(items.indices)
+        && zip(items.indices, order).allSatisfy { items[$0] == items[$1] }
+      return right ? Grade(outcome: .correct, credit: 1) : wrong()
     case (.matching(let pairs), .matches(let matches)):
       return matching(pairs, matches)
     default:
