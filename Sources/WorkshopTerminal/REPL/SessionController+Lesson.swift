@@ -334,6 +334,8 @@ extension SessionController {
 
   /// Shows the current item. `navigated` is false for `repeat`, which journals nothing.
   mutating func show(_ run: inout LessonRun, out: inout SessionOutput, navigated: Bool) {
+    // A blank line sets each page or question apart from what came before.
+    if !out.text.hasSuffix("\n\n") { out.text += "\n" }
     switch run.current {
     case .page(let page):
       if navigated {

@@ -125,7 +125,7 @@ extension SessionController {
   }
 
   mutating func showHelp(_ out: inout SessionOutput, inLesson: Bool) {
-    out.say(style(Copy.helpTitle, .bold))
+    out.say(wrapped(Copy.helpTitle, .bold))
     for command in Command.allCases {
       let name = command.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
       out.say(theme.plain ? "\(command.rawValue): \(command.summary)." : "  \(style(name, .code)) \(command.summary)")

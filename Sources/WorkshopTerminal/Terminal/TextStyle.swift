@@ -58,5 +58,4 @@ public struct Theme: Sendable, Hashable {
   var bullet: String { plain ? "-" : "•" }
   var rule: Character { plain ? "-" : "─" }
   var quoteBar: String { plain ? "" : "│ " }
-  var dot: String { plain ? "." : " ·" }
 }
