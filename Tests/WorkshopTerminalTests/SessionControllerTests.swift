@@ -220,3 +220,33 @@ import WorkshopEngine
     #expect(out.request == .createLearner(name: "Ana María"))
   }
 }
+
+@Suite struct AssessmentDrawSessionTests {
+  @Test("an assessment with draw asks the drawn questions and journals the draw")
+  func drawn() throws {
+    let questions = (1...4).map { i in
+      Question(
+        id: "q\(i)", prompt: "Question number \(i)?",
+        body: .trueFalse(answer: true, feedbackTrue: nil, feedbackFalse: nil),
+        explanation: "Because.", digest: "d\(i)")
+    }
+    let lesson = Lesson(
+      id: "final", title: "Final", summary: "", objectives: [], estimatedMinutes: 10,
+      kind: .assessment, required: true, policy: Policy(mode: .exam, shuffle: false), draw: 2,
+      items: questions.map(LessonItem.question), path: "final.md", digest: "d-final")
+    var s = SessionDriver(course: SampleCourse.course([lesson]))
+    try s.start()
+    let text = s.send("final")
+    let draw = try #require(s.events.first { $0.kind == .questionsDrawn })
+    let ids = try #require(draw.questions)
+    #expect(ids.count == 2)
+    #expect(Set(ids).isSubset(of: ["q1", "q2", "q3", "q4"]))
+    #expect(text.contains("Assessment 1 of 1: Final."))
+    #expect(text.contains("Question 1 of 2. True or false."))
+    #expect(text.contains("Question number \(ids[0].dropFirst())?"))
+    s.send("t")
+    let end = s.send("t")
+    #expect(end.contains("Score: 2 of 2 points (100%)."))
+    #expect(s.events.filter { $0.kind == .answerSubmitted }.map(\.question) == ids)
+  }
+}

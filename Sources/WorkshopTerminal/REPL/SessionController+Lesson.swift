@@ -63,16 +63,14 @@ extension SessionController {
     return result.questionIDs
   }
 
-  /// The pages before the first question, then the drawn questions in the order drawn.
+  /// The pages before the first question, then the drawn questions in the order drawn, then
+  /// the remaining pages (the order the progress deriver resumes in).
   static func items(of lesson: Lesson, drawn: [String]) -> [LessonItem] {
-    var items: [LessonItem] = []
-    for item in lesson.items {
-      if case .page = item { items.append(item) } else { break }
-    }
-    for id in drawn {
-      if let q = lesson.question(id: id) { items.append(.question(q)) }
-    }
-    return items.isEmpty ? lesson.items : items
+    let first = lesson.items.firstIndex { if case .question = $0 { true } else { false } }
+      ?? lesson.items.count
+    let after = lesson.items[first...].filter { if case .page = $0 { true } else { false } }
+    let questions = drawn.compactMap { lesson.question(id: $0).map(LessonItem.question) }
+    return Array(lesson.items[..<first]) + questions + after
   }
 
   func resumeIndex(_ run: LessonRun, _ itemID: String?) -> Int {
