@@ -69,6 +69,9 @@ enum MarkdownScanner {
       while draft.lastLine > draft.firstLine && source.isBlank(line: draft.lastLine) {
         draft.lastLine -= 1
       }
+      while draft.firstLine < draft.lastLine && source.isBlank(line: draft.firstLine) {
+        draft.firstLine += 1
+      }
       result.parts.append(.page(draft))
     }
 

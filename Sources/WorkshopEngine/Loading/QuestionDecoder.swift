@@ -192,7 +192,13 @@ struct QuestionDecoder {
         failed = true
         continue
       }
+      let errorsBefore = sink.errorCount
       let correct = reader.bool(choice, "correct") ?? false
+      if sink.errorCount != errorsBefore {
+        // Counting correct choices would only repeat the same mistake.
+        failed = true
+        continue
+      }
       let feedback = reader.string(choice, "feedback")
       let key = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
       if let first = seen[key] {
