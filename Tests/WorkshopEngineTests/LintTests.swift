@@ -60,6 +60,8 @@ let expectations: [Expected] = [
   .init("control-character", lesson, 9, 8, .error, "ANSI escape sequence in content"),
   .init("control-character", lesson, 9, 16, .error, "ANSI escape sequence in content"),
   .init("control-character", lesson, 10, 6, .error, "control character U+0085 in content"),
+  .init("link-in-question", lesson, 13, 20, .error, "link '../../../etc/passwd' points outside the course folder"),
+  .init("front-matter-unknown-key", lesson, 4, 1, .warning, "unknown key 'sumary' in front matter; did you mean 'summary'?"),
   .init("yaml-escape-control", lesson, 13, 15, .error, "ANSI escape sequence in content"),
   .init("character-reference-control", lesson, 8, 8, .error, "ANSI escape sequence in content (from a character reference)"),
   // Choices and structures

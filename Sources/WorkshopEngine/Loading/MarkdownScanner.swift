@@ -297,7 +297,8 @@ enum LinkChecker {
     case .matching(let pairs):
       texts += pairs.flatMap { [$0.left, $0.right] }
     }
-    for text in texts where text.contains("](") || text.contains("]:") || text.contains("<") {
+    // Every link form needs `]` or `<`; a byte scan keeps cmark away from plain text.
+    for text in texts where text.utf8.contains(where: { $0 == 0x5D || $0 == 0x3C }) {
       for url in urls(inMarkdown: text) {
         guard let problem = problem(with: url) else { continue }
         let at =

@@ -200,7 +200,7 @@ struct QuestionDecoder {
         continue
       }
       let feedback = reader.string(choice, "feedback")
-      let key = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+      let key = trimmed(text).lowercased()
       if let first = seen[key] {
         reader.error(item, "duplicate choice '\(text)' (same as choice \(first + 1))")
         failed = true
@@ -354,7 +354,7 @@ struct QuestionDecoder {
     var seen = Set<String>()
     for item in nodes {
       guard let text = reader.string(item, key: "items item") else { return nil }
-      if !seen.insert(text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()).inserted {
+      if !seen.insert(trimmed(text).lowercased()).inserted {
         reader.error(item, "duplicate item '\(text)'")
         return nil
       }
@@ -409,4 +409,12 @@ struct QuestionDecoder {
 func format(_ value: Double) -> String {
   if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
   return String(value)
+}
+
+/// Text without surrounding whitespace, without a trip through Foundation.
+func trimmed(_ text: String) -> Substring {
+  let scalars = text.unicodeScalars
+  guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+  let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+  return text[first...last]
 }

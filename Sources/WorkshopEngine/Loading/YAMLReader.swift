@@ -37,7 +37,10 @@ struct YAMLReader {
       let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
       let root = try parser.singleRoot()
       // Anchors are held weakly by nodes and strongly by the parser: check while it lives.
-      let anchored = withExtendedLifetime(parser) { root.flatMap(firstAnchor) }
+      // Without `&` there can be no anchor, and without an anchor no alias resolves.
+      let mayHaveAnchors = text.utf8.contains(0x26)
+      let anchored =
+        mayHaveAnchors ? withExtendedLifetime(parser) { root.flatMap(firstAnchor) } : nil
       if let anchored {
         error(anchored, "YAML anchors and aliases are not allowed")
         return nil
