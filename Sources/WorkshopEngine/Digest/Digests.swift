@@ -118,9 +118,11 @@ public enum Digests {
         if case .tolerance(_, let tolerance) = key.rule {
           o.field("tolerance") { $0.number(tolerance) }
         }
-      case .ordering(let items):
+      case .ordering(let items, let feedback):
+        if let feedback { o.field("feedback") { $0.string(feedback) } }
         o.field("items") { v in v.array(items) { $0.string($1) } }
-      case .matching(let pairs):
+      case .matching(let pairs, let feedback):
+        if let feedback { o.field("feedback") { $0.string(feedback) } }
         o.field("pairs") { v in
           v.array(pairs) { v, pair in
             v.object { o in

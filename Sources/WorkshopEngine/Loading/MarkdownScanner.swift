@@ -292,9 +292,9 @@ enum LinkChecker {
       texts += key.wrongAnswers.map(\.feedback) + [key.otherwiseFeedback].compactMap { $0 }
     case .numeric(let key):
       texts += [key.otherwiseFeedback].compactMap { $0 }
-    case .ordering(let items):
+    case .ordering(let items, _):
       texts += items
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       texts += pairs.flatMap { [$0.left, $0.right] }
     }
     // Every link form needs `]` or `<`; a byte scan keeps cmark away from plain text.

@@ -344,7 +344,7 @@ struct QuestionDecoder {
   }
 
   private func decodeOrdering(_ fields: YAMLReader.Fields) -> Question.Body? {
-    _ = reader.string(fields, "feedback")
+    let feedback = reader.string(fields, "feedback")
     guard let node = reader.value(fields, "items") else {
       blockError("an ordering question needs 'items', listed in the right order")
       return nil
@@ -364,11 +364,11 @@ struct QuestionDecoder {
       reader.error(node, "an ordering question needs at least 2 items")
       return nil
     }
-    return .ordering(items: items)
+    return .ordering(items: items, feedback: feedback)
   }
 
   private func decodeMatching(_ fields: YAMLReader.Fields) -> Question.Body? {
-    _ = reader.string(fields, "feedback")
+    let feedback = reader.string(fields, "feedback")
     guard let node = reader.value(fields, "pairs") else {
       blockError("a matching question needs 'pairs' of {left, right}")
       return nil
@@ -401,7 +401,7 @@ struct QuestionDecoder {
       reader.error(node, "a matching question needs at least 2 pairs")
       return nil
     }
-    return .matching(pairs: pairs)
+    return .matching(pairs: pairs, feedback: feedback)
   }
 }
 
