@@ -8,7 +8,12 @@ struct Workshop: ParsableCommand {
     commandName: "workshop",
     abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
     version: WorkshopVersion.current,
-    subcommands: [Learn.self, Start.self, Continue.self],
+    subcommands: [
+      Learn.self,
+      Start.self,
+      Continue.self,
+      Lint.self,
+    ],
     defaultSubcommand: Learn.self
   )
 }

@@ -1,26 +1,6 @@
 // TEMPORARY stand-ins for engine APIs being written on other branches; removed on merge.
 import Foundation
 
-public struct Diagnostic: Sendable, Hashable, Codable {
-  public enum Severity: String, Sendable, Codable { case error, warning }
-  public var severity: Severity; public var path: String; public var line: Int; public var column: Int
-  public var message: String
-  public var description: String { "\(path):\(line):\(column): \(severity.rawValue): \(message)" }
-}
-public struct LessonLibrary: Sendable {
-  public var root: String; public var courses: [Course]
-  public init(root: String, courses: [Course]) { self.root = root; self.courses = courses }
-  public func course(id: String) -> Course? { courses.first { $0.id == id } }
-  public func lesson(id: String) -> (Course, Lesson)? {
-    for c in courses { if let l = c.lesson(id: id) { return (c, l) } }
-    return nil
-  }
-}
-public enum LessonLoader {
-  public static func load(root: String) -> (library: LessonLibrary, diagnostics: [Diagnostic]) {
-    (LessonLibrary(root: root, courses: []), [])
-  }
-}
 public enum LearnerError: Error { case invalidID }
 public struct LearnerID: Sendable, Hashable, Codable, CustomStringConvertible {
   public let rawValue: String

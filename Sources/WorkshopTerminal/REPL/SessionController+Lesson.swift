@@ -451,11 +451,11 @@ extension SessionController {
         let letter = Copy.letter(display)
         return entry(theme.plain ? "Choice \(letter):" : "\(letter).", choices[canonical].text)
       }.joined(separator: "\n")
-    case .ordering(let items):
+    case .ordering(let items, _):
       return p.order.enumerated().map { display, canonical in
         entry(theme.plain ? "Item \(display + 1):" : "\(display + 1).", items[canonical])
       }.joined(separator: "\n")
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       var lines = [Copy.matchLeft]
       for (i, pair) in pairs.enumerated() {
         let letter = Copy.letter(i).lowercased()
@@ -489,9 +489,9 @@ extension SessionController {
       case .tolerance(let v, let t): return "\(Copy.number(v)) (± \(Copy.number(t)))"
       case .range(let a, let b): return "\(Copy.number(a)) to \(Copy.number(b))"
       }
-    case .ordering(let items):
+    case .ordering(let items, _):
       return items.indices.map { String(p.display($0) + 1) }.joined(separator: " ")
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       return pairs.indices.map { "\(Copy.letter($0).lowercased())-\(p.display($0) + 1)" }
         .joined(separator: " ")
     }
