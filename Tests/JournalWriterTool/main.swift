@@ -103,10 +103,10 @@ func measure(store: ProgressStore, id: LearnerID, mode: String, count: Int) {
     say("wrote \(count) events, \(bytes.count) bytes")
     return
   }
-  try? FileManager.default.removeItem(atPath: store.checkpointPath(for: id))
   var best = Double.infinity
   var events = 0
   for _ in 0..<5 {
+    try? FileManager.default.removeItem(atPath: store.checkpointPath(for: id))
     let start = DispatchTime.now().uptimeNanoseconds
     let loaded = try! store.loadSummary(id)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -229,6 +229,22 @@ func answer(_ n: Int, lesson: String = "l1", question: String? = nil, digest: St
     #expect(!shorter.usedCheckpoint && shorter.summary.eventCount == 5)
   }
 
+  @Test func aReaderThatReplayedALotLeavesACheckpoint() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "ed")
+    let writer = try store.openJournal(id)
+    let count = LoadedJournal.readerCheckpointThreshold + 10
+    for n in 1...count { try writer.append(answer(n)) }
+    writer.close()
+    try FileManager.default.removeItem(atPath: store.checkpointPath(for: id))
+    let first = try store.loadSummary(id)
+    #expect(!first.usedCheckpoint && first.replayedEvents == count)
+    let second = try store.loadSummary(id)
+    #expect(second.usedCheckpoint && second.replayedEvents == 0)
+    #expect(second.summary == first.summary)
+  }
+
   @Test func writerCheckpointsEveryIntervalEvents() throws {
     let tmp = TempDir()
     let store = ProgressStore(root: tmp.path)

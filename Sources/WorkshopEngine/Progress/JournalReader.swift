@@ -130,6 +130,22 @@ struct Checkpoint: Codable {
     return window.withUnsafeBytes { Self.hash($0) } == tailHash
   }
 
+  /// A checkpoint for the first `length` bytes of the journal open as `fd`.
+  static func make(fd: Int32, length: Int, lines: Int, summary: JournalSummary) -> Checkpoint? {
+    let from = max(0, length - window)
+    var bytes = [UInt8](repeating: 0, count: length - from)
+    let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(from)) }
+    guard n == bytes.count, bytes.last == 0x0A else { return nil }
+    return Checkpoint(
+      length: length, lines: lines, tailHash: bytes.withUnsafeBytes { hash($0) },
+      version: formatVersion, summary: summary)
+  }
+
+  func save(_ path: String) throws(JournalError) {
+    guard let data = try? JSONEncoder().encode(self) else { throw .unencodable("the checkpoint") }
+    try POSIX.writeAtomically(path, Array(data))
+  }
+
   static func load(_ path: String) -> Checkpoint? {
     guard let bytes = try? POSIX.readFile(path), !bytes.isEmpty else { return nil }
     return try? JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
@@ -147,6 +163,9 @@ struct LoadedJournal {
   /// Events replayed from the journal (not covered by the checkpoint).
   var replayed: Int
   var usedCheckpoint: Bool
+
+  /// Replaying more events than this makes a reader save a checkpoint.
+  static let readerCheckpointThreshold = 2_000
 
   static func load(journal: String, checkpoint: String) throws(JournalError) -> LoadedJournal {
     let fd = open(journal, O_RDONLY | O_CLOEXEC)
@@ -176,6 +195,13 @@ struct LoadedJournal {
     let tail = try POSIX.readAll(fd, from: offset, path: journal)
     let scan = Scan.run(tail, name: JournalReader.fileName(journal), firstLine: lines + 1) {
       summary.apply($0)
+    }
+    if scan.events >= readerCheckpointThreshold, scan.torn == nil,
+      let fresh = Checkpoint.make(fd: fd, length: offset + scan.cleanLength, lines: lines + scan.cleanLines, summary: summary)
+    {
+      // Readers never lock, but they may leave a checkpoint behind (atomically) so the next
+      // start does not replay this much again — say, after a writer crashed before its own.
+      try? fresh.save(checkpoint)
     }
     return LoadedJournal(
       summary: summary, warnings: scan.warnings, cleanLength: offset + scan.cleanLength,

@@ -134,17 +134,9 @@ public final class JournalWriter {
   /// Saves `checkpoint.json` for the journal as it is now (atomically).
   public func writeCheckpoint() throws(JournalError) {
     guard journalFD >= 0, length > 0 else { return }
-    let from = max(0, length - Checkpoint.window)
-    var window = [UInt8](repeating: 0, count: length - from)
-    let n = window.withUnsafeMutableBytes { pread(journalFD, $0.baseAddress!, $0.count, off_t(from)) }
-    guard n == window.count else { throw .io(path: journalPath, operation: "read", code: errno) }
-    let checkpoint = Checkpoint(
-      length: length, lines: lines, tailHash: window.withUnsafeBytes { Checkpoint.hash($0) },
-      version: Checkpoint.formatVersion, summary: summary)
-    guard let data = try? JSONEncoder().encode(checkpoint) else {
-      throw .unencodable("the checkpoint")
-    }
-    try POSIX.writeAtomically(checkpointPath, Array(data))
+    guard let checkpoint = Checkpoint.make(fd: journalFD, length: length, lines: lines, summary: summary)
+    else { throw .io(path: journalPath, operation: "read", code: errno) }
+    try checkpoint.save(checkpointPath)
     sinceCheckpoint = 0
   }
 

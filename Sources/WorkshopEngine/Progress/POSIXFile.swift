@@ -137,7 +137,7 @@ enum POSIX {
 
   /// Replaces `path` atomically: temp file, fsync, rename, fsync of the folder.
   static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(JournalError) {
-    let temp = "\(path).tmp-\(getpid())"
+    let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = try open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     do throws(JournalError) {
       try writeAll(fd, bytes, path: temp)
