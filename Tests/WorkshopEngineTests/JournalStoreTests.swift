@@ -258,3 +258,20 @@ func answer(_ n: Int, lesson: String = "l1", question: String? = nil, digest: St
     writer.close()
   }
 }
+
+@Suite struct JournalCheckpointFormatTests {
+  @Test func binarySummaryRoundTrips() throws {
+    var summary = JournalSummary()
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<400 {
+      var e = JournalCodecTests.randomEvent(&rng)
+      e.course = ["c", "d"].randomElement(using: &rng)
+      e.lesson = ["l1", "l2", "l3"].randomElement(using: &rng)
+      summary.apply(e)
+    }
+    let bytes = summary.binaryEncoded()
+    #expect(JournalSummary(binary: bytes) == summary)
+    #expect(JournalSummary(binary: Array(bytes.dropLast())) == nil)
+    #expect(JournalSummary(binary: bytes + [0]) == nil)
+  }
+}

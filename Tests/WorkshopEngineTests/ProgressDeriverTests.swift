@@ -173,6 +173,14 @@ func ev(_ kind: JournalEvent.Kind, _ lesson: String = "basic", page: String? = n
       == ["intro", "a5", "a2", "a4"])
   }
 
+  @Test func absurdCountsDoNotCrashTheReplay() {
+    let s = state([
+      ev(.answerSubmitted, q: "q1", outcome: .wrong, attempt: Int.max),
+      ev(.answerSubmitted, q: "q1", outcome: .wrong, attempt: nil),
+    ])
+    #expect(s.answers["q1"]?.attemptsUsed == Int.max)
+  }
+
   @Test func summaryTracksHintsTimeAndPosition() throws {
     let t0: Int64 = 1_800_000_000_000
     func at(_ s: Int64) -> String { Timestamp.format(milliseconds: t0 + s * 1000) }

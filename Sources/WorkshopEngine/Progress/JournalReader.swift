@@ -98,8 +98,8 @@ struct Scan {
 
 /// `checkpoint.json`: the summary of the journal's first `length` bytes, so start-up replays
 /// only what was appended since.
-struct Checkpoint: Codable {
-  static let formatVersion = 1
+struct Checkpoint {
+  static let formatVersion = 2
   /// Bytes of the journal the summary covers (ends just after a newline).
   var length: Int
   /// Lines in those bytes, for warnings' line numbers.
@@ -108,6 +108,16 @@ struct Checkpoint: Codable {
   var tailHash: String
   var version: Int
   var summary: JournalSummary
+
+  /// On disk the summary is base64 of `JournalSummary.binaryEncoded()`: JSON keyed containers
+  /// decode too slowly for start-up.
+  private struct File: Codable {
+    var version: Int
+    var length: Int
+    var lines: Int
+    var tailHash: String
+    var summary: String
+  }
 
   static let window = 4096
 
@@ -142,13 +152,24 @@ struct Checkpoint: Codable {
   }
 
   func save(_ path: String) throws(JournalError) {
-    guard let data = try? JSONEncoder().encode(self) else { throw .unencodable("the checkpoint") }
+    let file = File(
+      version: version, length: length, lines: lines, tailHash: tailHash,
+      summary: Data(summary.binaryEncoded()).base64EncodedString())
+    guard var data = try? JSONEncoder().encode(file) else { throw .unencodable("the checkpoint") }
+    data.append(0x0A)
     try POSIX.writeAtomically(path, Array(data))
   }
 
   static func load(_ path: String) -> Checkpoint? {
-    guard let bytes = try? POSIX.readFile(path), !bytes.isEmpty else { return nil }
-    return try? JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
+    guard let bytes = try? POSIX.readFile(path), !bytes.isEmpty,
+      let file = try? JSONDecoder().decode(File.self, from: Data(bytes)),
+      file.version == formatVersion,
+      let binary = Data(base64Encoded: file.summary),
+      let summary = JournalSummary(binary: Array(binary))
+    else { return nil }
+    return Checkpoint(
+      length: file.length, lines: file.lines, tailHash: file.tailHash, version: file.version,
+      summary: summary)
   }
 }
 

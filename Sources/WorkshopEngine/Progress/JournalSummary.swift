@@ -173,8 +173,11 @@ public struct LessonRecord: Sendable, Codable, Hashable {
     completions.max { a, b in (a.passed ? 1 : 0, a.score) < (b.passed ? 1 : 0, b.score) }
   }
 
+  /// Counts from a hand-edited journal may be absurd; they must not crash a replay.
+  static func next(_ n: Int) -> Int { n == Int.max ? n : n + 1 }
+
   mutating func newAttempt() {
-    attempt += 1
+    attempt = Self.next(attempt)
     attemptCompleted = false
     questions = [:]
     position = nil
@@ -226,10 +229,10 @@ public struct LessonRecord: Sendable, Codable, Hashable {
     record.seconds += gapSeconds
     switch event.kind {
     case .hintShown:
-      record.hintsShown = max(record.hintsShown + 1, event.hint ?? 0)
+      record.hintsShown = max(Self.next(record.hintsShown), event.hint ?? 0)
       position = Position(kind: .question, itemID: questionID, finished: record.settled)
     case .answerSubmitted:
-      record.attemptsUsed = max(record.attemptsUsed + 1, event.attempt ?? 0)
+      record.attemptsUsed = max(Self.next(record.attemptsUsed), event.attempt ?? 0)
       record.skipped = false
       record.lastOutcome = event.outcome
       if let outcome = event.outcome,
