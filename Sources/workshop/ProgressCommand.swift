@@ -59,7 +59,7 @@ struct ProgressCommand: ParsableCommand {
       text += "  active \(Output.duration(loaded.summary.totalSeconds))"
       if let last = loaded.summary.lastActivity { text += ", last seen \(Self.date(last))" }
       text += "\n"
-      if courses.isEmpty { text += "  No course started yet.\n" }
+      if courses.isEmpty, unknown.isEmpty { text += "  No course started yet.\n" }
       for (course, state) in zip(courses, states) {
         text += "\n" + Self.courseText(course, state)
       }
