@@ -12,6 +12,8 @@ struct Workshop: ParsableCommand {
       Learn.self,
       Start.self,
       Continue.self,
+      List.self,
+      ProgressCommand.self,
       Lint.self,
     ],
     defaultSubcommand: Learn.self

@@ -6,10 +6,9 @@ struct AnswerRecord: Sendable, Hashable {
   var hints = 0
   var skipped = false
   var outcome: Grade.Outcome? = nil
-  /// Best points earned so far.
+  /// Points earned by the last answer (what the lesson's score counts).
   var earned = 0.0
   var response: Response? = nil
-  var feedback: [String] = []
 
   func isDone(policy: Policy) -> Bool {
     skipped || outcome == .correct || attempts >= policy.effectiveAttempts
@@ -18,27 +17,35 @@ struct AnswerRecord: Sendable, Hashable {
 
 /// The engine's derived lesson state, reduced to what the session needs to resume a lesson.
 ///
-/// This is the one place that reads `LessonState`'s details, so a change in how progress is
-/// derived touches only this file.
+/// This is the one place that reads `LessonState` and the journal summary's records, so a
+/// change in how progress is derived touches only this file.
 struct LessonProgress: Sendable {
   var status: LessonState.Status = .notStarted
   var resumeItemID: String? = nil
   var records: [String: AnswerRecord] = [:]
+  /// Question ids drawn for the current attempt of a lesson with `draw`.
   var drawn: [String]? = nil
   /// Attempts begun so far (starts and restarts); 0 when never started.
   var attempt = 0
+  /// Active time in the current attempt, in seconds.
+  var attemptSeconds = 0.0
+  var lastActivity: String? = nil
 
-  init(state: LessonState?) {
-    guard let state else { return }
+  init(course: Course, lesson: Lesson, summary: JournalSummary) {
+    let record = summary.lesson(course: course.id, lesson: lesson.id)
+    let state = ProgressDeriver.state(of: lesson, record: record)
     status = state.status
     resumeItemID = state.resumeItemID
-    drawn = state.drawn
     attempt = state.attempt
-    for (id, q) in state.questions {
+    lastActivity = state.lastActivity
+    if lesson.draw != nil, let draw = record?.currentDraw { drawn = draw.questions }
+    for (id, q) in state.answers {
       records[id] = AnswerRecord(
-        attempts: q.attempts, hints: q.hints, skipped: q.skipped, outcome: q.outcome,
-        earned: q.earned, response: q.response)
+        attempts: q.attemptsUsed, hints: q.hintsShown, skipped: q.skipped, outcome: q.lastOutcome,
+        earned: q.earned ?? 0, response: q.response)
     }
+    let earlier = state.completions.reduce(0) { $0 + ($1.seconds ?? 0) }
+    attemptSeconds = max(0, state.seconds - earlier)
   }
 
   var isInProgress: Bool {

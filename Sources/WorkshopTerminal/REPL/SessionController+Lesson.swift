@@ -237,9 +237,8 @@ extension SessionController {
         seconds: (seconds * 1000).rounded() / 1000))
     record.attempts = attempt
     record.outcome = grade.outcome
-    record.earned = max(record.earned, earned)
+    record.earned = earned
     record.response = response
-    record.feedback = grade.feedback
     run.records[q.id] = record
 
     if run.isExam {
@@ -512,7 +511,8 @@ extension SessionController {
     let earned = run.questions.reduce(0) { $0 + run.record($1).earned }
     let score = total > 0 ? min(1, earned / total) : 1
     let passed = score + 1e-9 >= run.policy.passMark
-    let seconds = max(0, clock().timeIntervalSince(run.startedAt))
+    // Active time in this attempt, across sessions, as the journal measures it.
+    let seconds = progress(course: run.course, lesson: run.lesson).attemptSeconds
     emit(
       &out,
       JournalEvent(

@@ -329,7 +329,7 @@ public struct SessionController {
   }
 
   func progress(course: Course, lesson: Lesson) -> LessonProgress {
-    LessonProgress(state: courseState(course).lessons.first { $0.lessonID == lesson.id })
+    LessonProgress(course: course, lesson: lesson, summary: summary)
   }
 
   func hasAnyProgress() -> Bool {
@@ -338,16 +338,18 @@ public struct SessionController {
     }
   }
 
-  /// The lesson to pick up: the first one in progress, in menu order.
+  /// The lesson to pick up: the one in progress that was worked on last.
   func lastActiveLesson() -> (course: Course, lesson: Lesson)? {
+    var best: (course: Course, lesson: Lesson, at: String)? = nil
     for course in library.courses {
-      let state = courseState(course)
-      for ls in state.lessons {
-        if case .inProgress = ls.status, let lesson = course.lesson(id: ls.lessonID) {
-          return (course, lesson)
+      for ls in courseState(course).lessons {
+        guard case .inProgress = ls.status, let lesson = course.lesson(id: ls.lessonID) else {
+          continue
         }
+        let at = ls.lastActivity ?? ""
+        if best == nil || at > best!.at { best = (course, lesson, at) }
       }
     }
-    return nil
+    return best.map { ($0.course, $0.lesson) }
   }
 }

@@ -172,12 +172,9 @@ public final class SessionHost {
     }
   }
 
-  /// A returning learner by name or id, or a new profile.
+  /// A returning learner by id or name, or a new profile.
   func resolve(name: String) throws -> LearnerProfile {
-    if let id = LearnerID.slug(fromName: name), let profile = store.profile(id) {
-      return profile
-    }
-    if let id = try? LearnerID(validating: name), let profile = store.profile(id) {
+    if let id = store.resolveLearner(name), let profile = store.profile(id) {
       return profile
     }
     return try store.createProfile(name: name)
