@@ -90,7 +90,7 @@ import WorkshopTestSupport
     let f = try SessionFixture()
     defer { f.remove() }
     let t = try open(f, ["start", "first-steps"])
-    #expect(t.waitFor("Some reading about"))
+    #expect(t.waitFor("Lesson 1 of 2: First Steps"))
     t.send("\r")
     #expect(t.waitFor("Which licence allows any use?"))
     t.send("b\r")
@@ -109,7 +109,7 @@ import WorkshopTestSupport
       let f = try SessionFixture()
       defer { f.remove() }
       let t = try open(f, ["start", "first-steps"])
-      #expect(t.waitFor("Some reading about"))
+      #expect(t.waitFor("Lesson 1 of 2: First Steps"))
       t.send("\r")
       #expect(t.waitFor("Which licence allows any use?"))
       kill(t.pid, signo)

@@ -109,10 +109,25 @@ enum Wrapper {
 }
 
 extension Theme {
-  /// One line of spans as terminal text.
+  /// One line of spans as terminal text. Runs in the same style (and the spaces between them)
+  /// share one escape sequence, so a styled phrase reaches the terminal as one piece.
   func render(_ line: [Span]) -> String {
+    var runs: [Span] = []
+    for (i, span) in line.enumerated() {
+      var style = span.style
+      if span.text.allSatisfy({ $0 == " " }), i > 0, i + 1 < line.count,
+        line[i - 1].style == line[i + 1].style
+      {
+        style = line[i - 1].style
+      }
+      if let last = runs.last, last.style == style {
+        runs[runs.count - 1].text += span.text
+      } else {
+        runs.append(Span(span.text, style))
+      }
+    }
     var out = ""
-    for span in line { out += apply(span.style, to: span.text) }
+    for run in runs { out += apply(run.style, to: run.text) }
     // Trailing spaces from prefixes are noise for screen readers and in test expectations.
     while out.hasSuffix(" ") { out.removeLast() }
     return out
