@@ -250,3 +250,69 @@ import WorkshopEngine
     #expect(s.events.filter { $0.kind == .answerSubmitted }.map(\.question) == ids)
   }
 }
+
+@Suite struct SessionResumeTests {
+  /// A second session fed the first one's journal.
+  func resumed(after lines: [String], course: Course = SampleCourse.course()) throws -> (SessionDriver, String) {
+    var first = SessionDriver(course: course)
+    try first.start()
+    for line in lines { first.send(line) }
+    first.send("quit")
+    var summary = JournalSummary()
+    for event in first.events { summary.apply(event) }
+    var second = SessionDriver(course: course)
+    let text = try second.start(summary: summary)
+    return (second, text)
+  }
+
+  @Test("a returning learner is offered the lesson in progress and lands on the open question")
+  func resumeAtQuestion() throws {
+    var (s, welcome) = try resumed(after: ["1", "", "a"])
+    #expect(welcome.contains("Welcome back, Ana."))
+    #expect(welcome.contains("In progress, 0 of 2 answered."))
+    #expect(welcome.contains("continue \"Basics\" where you left off"))
+    let text = s.send("")
+    #expect(text.contains("Picking up where you left off: question 1 of 2."))
+    #expect(text.contains("Which licence forbids nothing?"))
+    #expect(!s.kinds.contains(.lessonStarted), "resuming does not start a new attempt")
+    // One attempt was used before: this wrong answer is the last.
+    let last = s.send("c")
+    #expect(last.contains("The right answer: B."))
+    #expect(s.events.last { $0.kind == .answerSubmitted }?.attempt == 2)
+  }
+
+  @Test("a learner who stopped on a page comes back to that page")
+  func resumeAtPage() throws {
+    var (s, _) = try resumed(after: ["1", "", "b", "", ""])
+    let text = s.send("continue")
+    #expect(text.contains("Picking up where you left off: page 2 of 2."))
+    #expect(text.contains("More reading."))
+  }
+
+  @Test("`workshop continue` goes straight to the open question")
+  func continueAtStart() throws {
+    var first = SessionDriver()
+    try first.start()
+    for line in ["1", "", "b", "", "", "stop"] { first.send(line) }
+    var summary = JournalSummary()
+    for event in first.events { summary.apply(event) }
+    var second = SessionDriver()
+    let text = second.record(
+      second.controller.start(learner: try SampleCourse.learner(), summary: summary, resume: true))
+    #expect(text.contains("Question 2 of 2. Short answer."))
+    #expect(text.contains("Which word moves on?"))
+  }
+
+  @Test("finishing every required lesson completes the course and points to export")
+  func courseCompleted() throws {
+    let lesson = SampleCourse.lesson(items: [.question(SampleCourse.truth)])
+    var s = SessionDriver(course: SampleCourse.course([lesson]))
+    try s.start()
+    s.send("1")
+    s.send("false")
+    let end = s.send("")
+    #expect(end.contains("Passed"))
+    #expect(end.contains("Course completed: Sample Course"))
+    #expect(end.contains("workshop export sample"))
+  }
+}
