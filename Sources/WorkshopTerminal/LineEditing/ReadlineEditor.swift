@@ -38,7 +38,9 @@ public final class ReadlineEditor {
   }
 
   /// Installs readline on standard input and shows the prompt.
-  public func start(output: UnsafeMutablePointer<FILE>) {
+  /// - Parameter quiet: no terminal control sequences beyond what line editing needs
+  ///   (bracketed paste off), for `--plain` and screen readers.
+  public func start(output: UnsafeMutablePointer<FILE>, quiet: Bool = false) {
     ReadlineEditor.current = self
     workshop_rl_set_readline_name("workshop")
     // Signals are ours: readline must neither catch them nor rewrite LINES/COLUMNS.
@@ -48,6 +50,7 @@ public final class ReadlineEditor {
     workshop_rl_set_outstream(output)
     workshop_rl_set_attempted_completion_function(completionCallback)
     using_history()
+    if quiet { rl_variable_bind("enable-bracketed-paste", "off") }
     rl_callback_handler_install(prompt, lineCallback)
     installed = true
     let source = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)

@@ -110,7 +110,9 @@ public final class SessionHost {
       if let id = journal.map({ _ in controller.learner?.id }) ?? nil {
         editor.useHistory(path: store.directory(for: id) + "/history")
       }
-      editor.start(output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr())
+      editor.start(
+        output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr(),
+        quiet: controller.options.theme.plain || terminal.environment["TERM"] == "dumb")
     } else {
       // Piped input: plain lines, no readline and no prompts in the output. Reading blocks,
       // so it happens off the main queue; lines are handled on it, in order.
@@ -128,6 +130,8 @@ public final class SessionHost {
     if let line {
       deliver(controller.handle(line: line))
     } else {
+      // readline leaves the cursor after the prompt on Ctrl-D.
+      if editor != nil { Console.write("\n") }
       deliver(controller.endOfInput())
     }
   }
