@@ -141,4 +141,21 @@ import WorkshopTestSupport
     // Not even readline's bracketed-paste switch: nothing but text reaches a screen reader.
     #expect(!plain.output.contains("\u{1B}"))
   }
+
+  @Test("after the window is resized, text is wrapped to the new width")
+  func resize() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let t = try open(f)
+    #expect(t.waitFor("> "))
+    var mark = t.mark
+    t.send("help\r")
+    #expect(t.waitFor("Answers and commands: a line that is exactly a command word is a command.", after: mark))
+    t.resize(columns: 40)
+    mark = t.mark
+    t.send("help\r")
+    #expect(t.waitFor("Answers and commands: a line that is\nexactly a command word", after: mark))
+    t.send("\u{04}")
+    #expect(t.waitForExit() == 0)
+  }
 }

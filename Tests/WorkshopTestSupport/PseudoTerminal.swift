@@ -71,6 +71,13 @@ public final class PseudoTerminal {
     close(master)
   }
 
+  /// Changes the window size, as dragging the window's corner would; the kernel sends the
+  /// program SIGWINCH.
+  public func resize(columns: UInt16, rows: UInt16 = 24) {
+    var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+    _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+  }
+
   /// Types `text` as if at the keyboard.
   public func send(_ text: String) {
     let bytes = Array(text.utf8)

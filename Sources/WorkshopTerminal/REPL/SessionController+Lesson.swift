@@ -232,7 +232,7 @@ extension SessionController {
       JournalEvent(
         at: now(), kind: .answerSubmitted, course: run.course.id, lesson: run.lesson.id,
         lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest,
-        raw: clean(raw, newlines: false), response: response, outcome: grade.outcome,
+        raw: raw, response: response, outcome: grade.outcome,
         credit: grade.credit, earned: earned, attempt: attempt,
         seconds: (seconds * 1000).rounded() / 1000))
     record.attempts = attempt

@@ -332,11 +332,7 @@ public struct SessionController {
     LessonProgress(course: course, lesson: lesson, summary: summary)
   }
 
-  func hasAnyProgress() -> Bool {
-    library.courses.contains { course in
-      courseState(course).lessons.contains { $0.status != .notStarted }
-    }
-  }
+  func hasAnyProgress() -> Bool { !summary.courses.isEmpty }
 
   /// The lesson to pick up: the one in progress that was worked on last.
   func lastActiveLesson() -> (course: Course, lesson: Lesson)? {
