@@ -54,10 +54,25 @@ enum BundledCourse {
   }
 
   /// Words a reader reads: tokens with at least one letter or digit (Markdown markers do not count).
+  /// Question blocks are skipped in case a page's Markdown keeps them: they are not reading.
   static func wordCount(_ markdown: String) -> Int {
-    markdown.split(whereSeparator: \.isWhitespace)
-      .filter { $0.contains { $0.isLetter || $0.isNumber } }
-      .count
+    var inQuestion = false
+    var words = 0
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if inQuestion {
+        if trimmed.hasPrefix("```") { inQuestion = false }
+        continue
+      }
+      if trimmed.hasPrefix("```question") {
+        inQuestion = true
+        continue
+      }
+      words += line.split(whereSeparator: \.isWhitespace)
+        .filter { $0.contains { $0.isLetter || $0.isNumber } }
+        .count
+    }
+    return words
   }
 
   static func normalizedPrompt(_ text: String) -> String {
