@@ -117,7 +117,7 @@ struct CourseContentTests {
     #expect(
       course.lessons.map { URL(fileURLWithPath: $0.path).lastPathComponent } == BundledCourse.files)
     #expect(course.lessons.first?.required == false, "the welcome lesson is optional")
-    #expect(course.lessons.dropFirst().allSatisfy(\.required))
+    #expect(course.lessons.dropFirst().allSatisfy { $0.required })
     #expect(course.lessons.last?.kind == .assessment)
     #expect(course.lessons.dropLast().allSatisfy { $0.kind == .lesson })
 
