@@ -316,3 +316,27 @@ import WorkshopEngine
     #expect(end.contains("workshop export sample"))
   }
 }
+
+@Suite struct SaveOrderTests {
+  @Test("answers, hints and skips are saved before their feedback; page views may follow it")
+  func saveBeforeShowing() throws {
+    var c = SessionController(
+      library: SampleCourse.library(), options: SessionOptions(theme: .plainText, width: 80))
+    let start = c.start(learner: try SampleCourse.learner(), summary: JournalSummary())
+    #expect(start.saveBeforeShowing == 0)
+    let open = c.handle(line: "1")
+    #expect(open.events.map(\.kind) == [.lessonStarted, .pageViewed])
+    #expect(open.saveBeforeShowing == 0)
+    _ = c.handle(line: "")
+    let hint = c.handle(line: "hint")
+    #expect(hint.saveBeforeShowing == 1)
+    let answer = c.handle(line: "b")
+    #expect(answer.events.map(\.kind) == [.answerSubmitted])
+    #expect(answer.saveBeforeShowing == 1)
+    _ = c.handle(line: "")
+    _ = c.handle(line: "")
+    let skip = c.handle(line: "skip")
+    #expect(skip.events.map(\.kind) == [.questionSkipped, .lessonCompleted])
+    #expect(skip.saveBeforeShowing == 2)
+  }
+}

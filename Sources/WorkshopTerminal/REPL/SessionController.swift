@@ -21,11 +21,15 @@ public enum SessionRequest: Sendable, Hashable {
 
 /// What one step of the session produced.
 ///
-/// The caller appends `events` to the journal, in order and durably, *before* printing `text`:
-/// feedback is only shown for an answer that is already saved.
+/// The caller appends `events` to the journal in order. The first `saveBeforeShowing` of them
+/// must be durable *before* `text` is printed: feedback is only shown for an answer (or hint,
+/// skip, result) that is already saved. The rest only record where the learner is (a page
+/// viewed, a session or lesson begun) and may be written just after printing, so showing a page
+/// never waits for the disk.
 public struct SessionOutput: Sendable {
   public var text: String = ""
   public var events: [JournalEvent] = []
+  public var saveBeforeShowing = 0
   public var request: SessionRequest? = nil
   /// Set when the session is over; the process should exit with this status.
   public var exitStatus: Int32? = nil
@@ -296,6 +300,13 @@ public struct SessionController {
   mutating func emit(_ out: inout SessionOutput, _ event: JournalEvent) {
     summary.apply(event)
     out.events.append(event)
+    switch event.kind {
+    case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted,
+      .sessionEnded:
+      out.saveBeforeShowing = out.events.count
+    case .sessionStarted, .lessonStarted, .pageViewed, .questionsDrawn:
+      break
+    }
   }
 
   func style(_ text: String, _ s: TextStyle) -> String { theme.apply(s, to: text) }

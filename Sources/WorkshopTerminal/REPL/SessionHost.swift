@@ -34,8 +34,9 @@ public struct SessionLaunch: Sendable {
 
 /// Runs a session against the real world: the terminal or piped input, the journal, signals.
 ///
-/// Every journal event a step produces is appended (and fsynced by the writer) before the
-/// step's text is printed, so feedback is never shown for an answer that was not saved.
+/// Answers, hints, skips and results are appended (and fsynced by the writer) before the step's
+/// text is printed, so feedback is never shown for an answer that was not saved; position
+/// events follow the text (see `SessionOutput`).
 @MainActor
 public final class SessionHost {
   static var shared: SessionHost?
@@ -141,19 +142,25 @@ public final class SessionHost {
   func deliver(_ output: SessionOutput) {
     var output = output
     while true {
-      for event in output.events {
-        do {
-          try journal?.append(event)
-        } catch {
-          Console.error(
-            "workshop: could not save your progress (\(error)). The last step was not recorded.\n")
-          finish(status: 1)
-        }
-      }
+      let split = min(output.saveBeforeShowing, output.events.count)
+      save(output.events[..<split])
       if !output.text.isEmpty { Console.write(output.text) }
+      save(output.events[split...])
       if let status = output.exitStatus { finish(status: status) }
       guard let request = output.request else { return }
       output = perform(request)
+    }
+  }
+
+  func save(_ events: ArraySlice<JournalEvent>) {
+    for event in events {
+      do {
+        try journal?.append(event)
+      } catch {
+        Console.error(
+          "workshop: could not save your progress (\(error)). The last step was not recorded.\n")
+        finish(status: 1)
+      }
     }
   }
 
