@@ -97,6 +97,8 @@ public struct CompletionRecord: Sendable, Hashable {
     public var earned: Double
     /// Question ids drawn for this attempt (assessments with `draw`).
     public var drawn: [String]?
+    /// Question ids asked: the drawn ones, else every question of the lesson.
+    public var asked: [String]
     public var skipped: [String]
     public var responses: [ResponseRecord]
   }
@@ -269,6 +271,7 @@ extension CompletionRecord.Attempt {
     o.add("possible", possible)
     o.add("earned", earned)
     o.add("drawn", drawn.map { JSONValue.array($0.map(JSONValue.string)) })
+    o.add("asked", JSONValue.array(asked.map(JSONValue.string)))
     o.add("skipped", JSONValue.array(skipped.map(JSONValue.string)))
     o.add("responses", JSONValue.array(responses.map { $0.json() }))
     return o.value
@@ -407,7 +410,7 @@ extension CompletionRecord {
             completedAt: try ar.optionalString("completedAt"), seconds: try ar.number("seconds"),
             score: try ar.optionalNumber("score"), passed: try ar.optionalBool("passed"),
             possible: try ar.number("possible"), earned: try ar.number("earned"),
-            drawn: try ar.optionalStrings("drawn"), skipped: try ar.strings("skipped"),
+            drawn: try ar.optionalStrings("drawn"), asked: try ar.strings("asked"), skipped: try ar.strings("skipped"),
             responses: responses))
       }
       lessons.append(

@@ -181,7 +181,7 @@ public enum RecordBuilder {
           lessonDigest: d.start.lessonDigest ?? lesson?.digest ?? "", startedAt: d.start.at,
           completedAt: d.completedAt, seconds: d.completedSeconds ?? answeredSeconds,
           score: d.score, passed: d.passed, possible: possible,
-          earned: best.values.reduce(0, +), drawn: d.drawn, skipped: d.skipped,
+          earned: best.values.reduce(0, +), drawn: d.drawn, asked: asked, skipped: d.skipped,
           responses: responses))
     }
     let finished = attempts.filter { $0.completedAt != nil && $0.score != nil }

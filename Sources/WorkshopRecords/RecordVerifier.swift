@@ -160,10 +160,21 @@ public enum RecordVerifier {
           if resp.attempt > lesson.policy.effectiveAttempts {
             report.tamper("\(rp).attempt", "attempt \(resp.attempt) is more than the policy allows (\(lesson.policy.effectiveAttempts))")
           }
-          if let drawn = a.drawn, !drawn.contains(resp.question) {
-            report.tamper("\(rp).question", "question was not among those drawn for this attempt")
+          if !a.asked.contains(resp.question) {
+            report.tamper("\(rp).question", "question was not among those asked in this attempt")
           }
           best[resp.question] = max(best[resp.question] ?? 0, resp.earned)
+        }
+        if let drawn = a.drawn, drawn != a.asked {
+          report.tamper("\(ap).asked", "differs from the questions drawn")
+        }
+        // A finished attempt answered or skipped every question it asked; a gap means a
+        // response was taken out.
+        if a.completedAt != nil {
+          let seen = Set(a.responses.map(\.question)).union(a.skipped)
+          for id in a.asked where !seen.contains(id) {
+            report.tamper(ap, "question \(id) was asked but the record has no response or skip for it")
+          }
         }
         let earned = best.values.reduce(0, +)
         if !close(earned, a.earned) {
@@ -252,7 +263,10 @@ public enum RecordVerifier {
       for (ai, a) in lesson.attempts.enumerated() {
         let ap = "\(lp).attempts[\(ai)]"
         var askedAllKnown = true
-        let asked = a.drawn ?? current.questions.map(\.id)
+        let asked = a.asked
+        if a.drawn == nil, a.asked != current.questions.map(\.id), current.digest == a.lessonDigest {
+          report.tamper("\(ap).asked", "is not the lesson's list of questions")
+        }
         var possible = 0.0
         for id in asked {
           if let q = current.question(id: id) { possible += q.points } else { askedAllKnown = false }
@@ -282,18 +296,6 @@ public enum RecordVerifier {
             report.tamper(
               "\(rp).response",
               "grades to \(grade.outcome.rawValue) with credit \(JSONWriter.number(grade.credit)), the record says \(resp.outcome.rawValue) with \(JSONWriter.number(resp.credit))")
-          }
-        }
-        // A finished attempt answered or skipped every question it asked; a gap means a response
-        // was taken out (or, when the lesson has changed since, that a question was added).
-        if a.completedAt != nil {
-          let seen = Set(a.responses.map(\.question)).union(a.skipped)
-          for id in asked where !seen.contains(id) {
-            if current.digest == a.lessonDigest {
-              report.tamper(ap, "question \(id) was asked but the record has no response or skip for it")
-            } else if changed.insert("\(lesson.id)/\(id)").inserted {
-              report.content(ap, "question \(lesson.id)/\(id) was added to the lesson since this attempt")
-            }
           }
         }
         if askedAllKnown, !close(possible, a.possible) {
