@@ -105,6 +105,7 @@ let package = Package(
     .testTarget(
       name: "WorkshopRecordsTests",
       dependencies: ["WorkshopRecords", "WorkshopEngine", "WorkshopTestSupport"],
+      exclude: ["Golden"],
       swiftSettings: strictSettings
     ),
     .testTarget(

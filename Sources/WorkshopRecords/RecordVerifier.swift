@@ -305,3 +305,10 @@ public enum RecordVerifier {
     }
   }
 }
+
+extension RecordGrading {
+  /// The engine's own grading and scoring: what the session used when the answers were given.
+  public static let engine = RecordGrading(
+    grade: { Grader.grade($0, $1) },
+    earned: { Scoring.earned(points: $0, credit: $1, attempt: $2, hintsShown: $3, policy: $4) })
+}
