@@ -196,6 +196,9 @@ public struct JSONParser {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var i = 0
   private var depth = 0
+  /// A top-level member whose byte range the caller wants (the record digest).
+  private var topLevelKey: String?
+  private var topLevelRange: Range<Int>?
 
   public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
     do {
@@ -221,12 +224,53 @@ public struct JSONParser {
   }
 
   static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    try parse(buffer, locating: nil).value
+  }
+
+  static func parse(_ buffer: UnsafeBufferPointer<UInt8>, locating key: String?) throws(JSONParseError)
+    -> (value: JSONValue, range: Range<Int>?)
+  {
     var parser = JSONParser(bytes: buffer)
+    parser.topLevelKey = key
     parser.skipSpace()
     let value = try parser.value()
     parser.skipSpace()
     guard parser.i == buffer.count else { throw parser.error("trailing characters") }
-    return value
+    return (value, parser.topLevelRange)
+  }
+
+  /// Parses `data` and, when the top-level object has `key`, returns the bytes of the document
+  /// without that member (and its comma). For a document already in canonical form those are
+  /// exactly the canonical bytes of the value without the member, so a digest can be checked
+  /// without serialising the value again.
+  public static func parse(_ data: Data, removingTopLevel key: String) throws(JSONParseError)
+    -> (value: JSONValue, withoutMember: [UInt8]?)
+  {
+    do {
+      return try data.withUnsafeBytes { raw in
+        let buffer = UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: raw.count)
+        let (value, range) = try parse(buffer, locating: key)
+        guard let range else { return (value, nil) }
+        var end = buffer.count
+        while end > 0, [32, 10, 13, 9].contains(buffer[end - 1]) { end -= 1 }
+        var lo = range.lowerBound
+        var hi = range.upperBound
+        if hi < end, buffer[hi] == UInt8(ascii: ",") {
+          hi += 1
+        } else if lo > 0, buffer[lo - 1] == UInt8(ascii: ",") {
+          lo -= 1
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(end)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<lo]))
+        if hi < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[hi..<end])) }
+        return (value, out)
+      }
+    } catch let error as JSONParseError {
+      throw error
+    } catch {
+      throw JSONParseError(offset: 0, message: "\(error)")
+    }
   }
 
   private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -273,17 +317,26 @@ public struct JSONParser {
       i += 1
       return .object(members)
     }
-    var seen = Set<String>()
+    members.reserveCapacity(8)
+    // Objects in records and statements are small: a linear scan beats hashing every key.
+    var seen: Set<String>?
     while true {
       skipSpace()
       guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key") }
+      let keyStart = i
       let key = try string()
-      guard seen.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
+      if members.count >= 16 {
+        if seen == nil { seen = Set(members.map(\.0)) }
+        guard seen!.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
+      } else {
+        for (k, _) in members where k == key { throw error("duplicate key \"\(key)\"") }
+      }
       skipSpace()
       guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
       i += 1
       skipSpace()
       members.append((key, try value()))
+      if depth == 1, key == topLevelKey { topLevelRange = keyStart..<i }
       skipSpace()
       guard i < bytes.count else { throw error("unexpected end") }
       if bytes[i] == UInt8(ascii: ",") {

@@ -17,6 +17,7 @@ public struct RecordGrading: Sendable {
 }
 
 public struct VerificationReport: Sendable, Hashable {
+  public init() {}
   public enum Status: String, Sendable, Hashable {
     case valid
     case tampered
@@ -71,8 +72,28 @@ public enum RecordVerifier {
   public static func verify(
     json: JSONValue, course: Course?, grading: RecordGrading, requireContent: Bool = true
   ) -> (report: VerificationReport, record: CompletionRecord?) {
+    verify(json: json, digestChecked: false, course: course, grading: grading, requireContent: requireContent)
+  }
+
+  /// Verifies a record file's bytes. A file in canonical form (as `export` writes it) has its
+  /// digest checked over the bytes themselves, sparing a re-serialisation; any other layout
+  /// falls back to the canonical form of what was parsed.
+  public static func verify(
+    data: Data, course: (String) -> Course?, grading: RecordGrading, requireContent: Bool = true
+  ) throws(JSONParseError) -> (report: VerificationReport, record: CompletionRecord?) {
+    let (json, withoutDigest) = try JSONParser.parse(data, removingTopLevel: "digest")
+    let recorded = json["digest"]?.string
+    let fast = withoutDigest.map { recorded != nil && RecordHash.sha256Hex($0) == recorded } ?? false
+    return verify(
+      json: json, digestChecked: fast, course: course(json["course"]?["id"]?.string ?? ""), grading: grading,
+      requireContent: requireContent)
+  }
+
+  static func verify(
+    json: JSONValue, digestChecked: Bool, course: Course?, grading: RecordGrading, requireContent: Bool
+  ) -> (report: VerificationReport, record: CompletionRecord?) {
     var report = VerificationReport()
-    checkDigest(json, &report)
+    if !digestChecked { checkDigest(json, &report) }
     let record: CompletionRecord
     do {
       record = try CompletionRecord(json: json)
@@ -129,18 +150,18 @@ public enum RecordVerifier {
 
   static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-6 * max(1, abs(a), abs(b)) }
 
-  static func checkConsistency(
+  public static func checkConsistency(
     _ r: CompletionRecord, grading: RecordGrading, _ report: inout VerificationReport
   ) {
     for (li, lesson) in r.lessons.enumerated() {
-      let lp = "lessons[\(li)] (\(lesson.id))"
+      var lp: String { "lessons[\(li)] (\(lesson.id))" }
       for (ai, a) in lesson.attempts.enumerated() {
-        let ap = "\(lp).attempts[\(ai)]"
+        var ap: String { "\(lp).attempts[\(ai)]" }
         if a.number != ai + 1 { report.tamper("\(ap).number", "attempts are not numbered in order") }
         var best: [String: Double] = [:]
         var lastAttempt: [String: Int] = [:]
         for (ri, resp) in a.responses.enumerated() {
-          let rp = "\(ap).responses[\(ri)] (\(resp.question))"
+          var rp: String { "\(ap).responses[\(ri)] (\(resp.question))" }
           if !(0...1).contains(resp.credit) { report.tamper("\(rp).credit", "credit \(resp.credit) is outside 0…1") }
           let expectedOutcome: Grade.Outcome = resp.credit >= 1 ? .correct : (resp.credit > 0 ? .partial : .wrong)
           if resp.outcome != expectedOutcome {
@@ -235,7 +256,7 @@ public enum RecordVerifier {
 
   // MARK: Content
 
-  static func checkContent(
+  public static func checkContent(
     _ r: CompletionRecord, course: Course, grading: RecordGrading, _ report: inout VerificationReport
   ) {
     report.rescored = true
@@ -248,8 +269,15 @@ public enum RecordVerifier {
         "the course content digest differs from the record's (version \(r.course.version) then, \(course.version) now); questions are compared one by one")
     }
     var changed = Set<String>()
+    // Question lookups by id once per lesson rather than a scan per response.
+    var questionIndex: [String: [String: Question]] = [:]
+    for l in course.lessons {
+      var m: [String: Question] = [:]
+      for q in l.questions { m[q.id] = q }
+      questionIndex[l.id] = m
+    }
     for (li, lesson) in r.lessons.enumerated() {
-      let lp = "lessons[\(li)] (\(lesson.id))"
+      var lp: String { "lessons[\(li)] (\(lesson.id))" }
       guard let current = course.lesson(id: lesson.id) else {
         if !lesson.attempts.isEmpty { report.content(lp, "lesson \(lesson.id) is no longer in the course") }
         continue
@@ -261,19 +289,20 @@ public enum RecordVerifier {
         report.content("\(lp).policy", "the lesson's policy has changed")
       }
       for (ai, a) in lesson.attempts.enumerated() {
-        let ap = "\(lp).attempts[\(ai)]"
+        var ap: String { "\(lp).attempts[\(ai)]" }
         var askedAllKnown = true
         let asked = a.asked
         if a.drawn == nil, a.asked != current.questions.map(\.id), current.digest == a.lessonDigest {
           report.tamper("\(ap).asked", "is not the lesson's list of questions")
         }
         var possible = 0.0
+        let questions = questionIndex[lesson.id] ?? [:]
         for id in asked {
-          if let q = current.question(id: id) { possible += q.points } else { askedAllKnown = false }
+          if let q = questions[id] { possible += q.points } else { askedAllKnown = false }
         }
         for (ri, resp) in a.responses.enumerated() {
-          let rp = "\(ap).responses[\(ri)] (\(resp.question))"
-          guard let q = current.question(id: resp.question) else {
+          var rp: String { "\(ap).responses[\(ri)] (\(resp.question))" }
+          guard let q = questions[resp.question] else {
             if changed.insert("\(lesson.id)/\(resp.question)").inserted {
               report.content(rp, "question \(lesson.id)/\(resp.question) is no longer in the lesson")
             }
@@ -307,8 +336,46 @@ public enum RecordVerifier {
 }
 
 extension RecordGrading {
+  /// Remembers grades by question digest and response: across a roster most learners give one
+  /// of a few responses, and normalising short answers is the slow part of re-scoring.
+  public func cached() -> RecordGrading {
+    let cache = GradeCache()
+    let grade = self.grade
+    return RecordGrading(
+      grade: { question, response in
+        guard !question.digest.isEmpty else { return grade(question, response) }
+        let key = GradeCache.Key(question: question.id, digest: question.digest, response: response)
+        if let hit = cache.get(key) { return hit }
+        let result = grade(question, response)
+        cache.set(key, result)
+        return result
+      }, earned: earned)
+  }
+
   /// The engine's own grading and scoring: what the session used when the answers were given.
   public static let engine = RecordGrading(
     grade: { Grader.grade($0, $1) },
     earned: { Scoring.earned(points: $0, credit: $1, attempt: $2, hintsShown: $3, policy: $4) })
+}
+
+final class GradeCache: @unchecked Sendable {
+  struct Key: Hashable {
+    var question: String
+    var digest: String
+    var response: Response
+  }
+  private var grades: [Key: Grade] = [:]
+  private let lock = NSLock()
+
+  func get(_ key: Key) -> Grade? {
+    lock.lock()
+    defer { lock.unlock() }
+    return grades[key]
+  }
+
+  func set(_ key: Key, _ grade: Grade) {
+    lock.lock()
+    grades[key] = grade
+    lock.unlock()
+  }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import WorkshopEngine
 
@@ -57,16 +58,14 @@ public struct RosterEntry: Sendable {
   public static func fromRecordData(
     _ data: Data, source: String, library: LessonLibraryLookup?, grading: RecordGrading
   ) -> RosterEntry {
-    let json: JSONValue
+    let report: VerificationReport
+    let record: CompletionRecord?
     do {
-      json = try JSONParser.parse(data)
+      (report, record) = try RecordVerifier.verify(
+        data: data, course: { library?.course($0) }, grading: grading, requireContent: false)
     } catch {
       return RosterEntry(source: source, record: nil, verification: .unreadable(error.description))
     }
-    let courseID = json["course"]?["id"]?.string ?? ""
-    let course = library?.course(courseID)
-    let (report, record) = RecordVerifier.verify(
-      json: json, course: course, grading: grading, requireContent: false)
     let verification: Verification
     switch report.status {
     case .tampered: verification = .tampered(report.tampered.map(\.description))
@@ -75,6 +74,40 @@ public struct RosterEntry: Sendable {
     }
     return RosterEntry(source: source, record: record, verification: verification)
   }
+}
+
+extension RosterEntry {
+  /// Reads and verifies record files on every core: parsing, hashing and re-scoring dominate.
+  public static func readRecords(_ files: [String], library: LessonLibraryLookup?, grading: RecordGrading) -> [RosterEntry] {
+    let results = ResultSlots(count: files.count)
+    let grading = grading.cached()
+    DispatchQueue.concurrentPerform(iterations: files.count) { i in
+      let entry: RosterEntry
+      if let data = FileManager.default.contents(atPath: files[i]) {
+        entry = RosterEntry.fromRecordData(data, source: files[i], library: library, grading: grading)
+      } else {
+        entry = RosterEntry(source: files[i], record: nil, verification: .unreadable("cannot read \(files[i])"))
+      }
+      results.set(i, entry)
+    }
+    return results.values
+  }
+}
+
+/// Fixed slots filled from concurrent iterations; each index is written by exactly one of them.
+private final class ResultSlots: @unchecked Sendable {
+  private var slots: [RosterEntry?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ i: Int, _ entry: RosterEntry) {
+    lock.lock()
+    slots[i] = entry
+    lock.unlock()
+  }
+
+  var values: [RosterEntry] { slots.compactMap { $0 } }
 }
 
 /// Looks up current content by course id (a `LessonLibrary` in the CLI).

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import WorkshopEngine
 import WorkshopRecords
@@ -71,7 +70,7 @@ struct RosterCommand: ParsableCommand {
       recordFiles += names.filter { $0.hasSuffix(".json") }.sorted().map { trimmed + "/" + $0 }
     }
 
-    var entries = Self.readRecords(recordFiles, library: lookup)
+    var entries = RosterEntry.readRecords(recordFiles, library: lookup, grading: .engine)
     for (store, id, root) in learners {
       entries += journalEntries(store: store, id: id, progressRoot: root, library: library)
     }
@@ -84,21 +83,6 @@ struct RosterCommand: ParsableCommand {
     }
     try CLIOutput.emit(text, to: out)
     if let itemsOut { try CLIOutput.emit(roster.itemsCSV(), to: itemsOut) }
-  }
-
-  /// Reads and verifies record files on every core: parsing, hashing and re-scoring dominate.
-  static func readRecords(_ files: [String], library: LessonLibraryLookup) -> [RosterEntry] {
-    let results = ResultSlots(count: files.count)
-    DispatchQueue.concurrentPerform(iterations: files.count) { i in
-      let entry: RosterEntry
-      if let data = FileManager.default.contents(atPath: files[i]) {
-        entry = RosterEntry.fromRecordData(data, source: files[i], library: library, grading: .engine)
-      } else {
-        entry = RosterEntry(source: files[i], record: nil, verification: .unreadable("cannot read \(files[i])"))
-      }
-      results.set(i, entry)
-    }
-    return results.values
   }
 
   func journalEntries(store: ProgressStore, id: LearnerID, progressRoot: String, library: LessonLibrary) -> [RosterEntry] {
@@ -135,18 +119,3 @@ struct RosterCommand: ParsableCommand {
   }
 }
 
-/// Fixed slots filled from concurrent iterations; each index is written by exactly one of them.
-private final class ResultSlots: @unchecked Sendable {
-  private var slots: [RosterEntry?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ i: Int, _ entry: RosterEntry) {
-    lock.lock()
-    slots[i] = entry
-    lock.unlock()
-  }
-
-  var values: [RosterEntry] { slots.compactMap { $0 } }
-}
