@@ -7,6 +7,8 @@ struct Workshop: ParsableCommand {
     commandName: "workshop",
     abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
     version: WorkshopVersion.current,
-    subcommands: []
+    subcommands: [
+      Lint.self,
+    ]
   )
 }
