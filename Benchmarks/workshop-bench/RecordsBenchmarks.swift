@@ -181,9 +181,9 @@ public enum RecordsBenchmarks {
       return .text(right ? key.accepted[0] : "closed weights")
     case .numeric:
       return .number(right ? 42.2 : 40)
-    case .ordering(let items):
+    case .ordering(let items, _):
       return .order(right ? Array(items.indices) : Array(items.indices.reversed()))
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       return .matches(right ? Array(pairs.indices) : pairs.indices.map { ($0 + 1) % pairs.count })
     }
   }

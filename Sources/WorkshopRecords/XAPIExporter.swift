@@ -276,10 +276,10 @@ public enum XAPIExporter {
       case .range(let lo, let hi): pattern = "\(JSONWriter.number(lo))[:]\(JSONWriter.number(hi))"
       }
       o.add("correctResponsesPattern", JSONValue.array([.string(pattern)]))
-    case .ordering(let items):
+    case .ordering(let items, _):
       o.add("correctResponsesPattern", JSONValue.array([.string(items.indices.map { "item-\($0 + 1)" }.joined(separator: "[,]"))]))
       o.add("choices", components(items, id: { "item-\($0 + 1)" }, lang: lang))
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       o.add(
         "correctResponsesPattern",
         JSONValue.array([.string(pairs.indices.map { "left-\($0 + 1)[.]right-\($0 + 1)" }.joined(separator: "[,]"))]))
