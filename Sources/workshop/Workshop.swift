@@ -8,6 +8,8 @@ struct Workshop: ParsableCommand {
     abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
     version: WorkshopVersion.current,
     subcommands: [
+      List.self,
+      ProgressCommand.self,
       Lint.self,
     ]
   )
