@@ -38,13 +38,13 @@ struct ExportCommand: ParsableCommand {
   var includeNames = false
 
   func run() throws {
-    let record: CompletionRecord
+    let record: WorkshopRecords.CompletionRecord
     let content: Course
     do {
       (record, content) = try RecordSource.build(
         learner: learner, courseID: course, location: location, pseudonymize: pseudonymize)
     } catch {
-      CLIOutput.error(error.description)
+      CLIOutput.error("\(error)")
       throw ExitCode(64)
     }
     let text: String
@@ -67,7 +67,7 @@ struct ExportCommand: ParsableCommand {
       do {
         text = try CertificateExporter.html(record)
       } catch {
-        CLIOutput.error(error.description)
+        CLIOutput.error("\(error)")
         throw ExitCode(1)
       }
     }
@@ -97,7 +97,7 @@ enum RecordSource {
 
   static func build(
     learner: String, courseID: String, location: LocationOptions, pseudonymize: Bool
-  ) throws(Failure) -> (CompletionRecord, Course) {
+  ) throws(Failure) -> (WorkshopRecords.CompletionRecord, Course) {
     let store = ProgressStore(root: location.progressRoot)
     guard let id = store.resolveLearner(learner),
       store.profile(id) != nil || FileManager.default.fileExists(atPath: store.journalPath(for: id))

@@ -30,7 +30,7 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("\(error)")
       throw ExitCode(64)
     }
-    guard json["schema"]?.string == CompletionRecord.schema else {
+    guard json["schema"]?.string == WorkshopRecords.CompletionRecord.schema else {
       CLIOutput.error("\(file): not a workshop completion record")
       throw ExitCode(64)
     }
@@ -47,7 +47,7 @@ struct VerifyCommand: ParsableCommand {
     throw ExitCode(report.status.exitCode)
   }
 
-  static func describe(_ report: VerificationReport, record: CompletionRecord?, file: String, lessons: String) -> String {
+  static func describe(_ report: VerificationReport, record: WorkshopRecords.CompletionRecord?, file: String, lessons: String) -> String {
     var lines: [String] = []
     switch report.status {
     case .valid: lines.append("valid: \(file)")
