@@ -81,7 +81,23 @@ public enum RecordVerifier {
   public static func verify(
     data: Data, course: (String) -> Course?, grading: RecordGrading, requireContent: Bool = true
   ) throws(JSONParseError) -> (report: VerificationReport, record: CompletionRecord?) {
+    var isRecord = true
+    return try verify(data: data, course: course, grading: grading, requireContent: requireContent, isRecord: &isRecord)
+  }
+
+  /// As above; `isRecord` is set to false (and nothing is checked) when the JSON does not claim
+  /// to be a completion record at all.
+  public static func verify(
+    data: Data, course: (String) -> Course?, grading: RecordGrading, requireContent: Bool = true,
+    isRecord: inout Bool
+  ) throws(JSONParseError) -> (report: VerificationReport, record: CompletionRecord?) {
     let (json, withoutDigest) = try JSONParser.parse(data, removingTopLevel: "digest")
+    guard json["schema"]?.string == CompletionRecord.schema else {
+      isRecord = false
+      var report = VerificationReport()
+      report.tamper("schema", "not a workshop completion record")
+      return (report, nil)
+    }
     let recorded = json["digest"]?.string
     let fast = withoutDigest.map { recorded != nil && RecordHash.sha256Hex($0) == recorded } ?? false
     return verify(

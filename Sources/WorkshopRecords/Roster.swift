@@ -60,11 +60,15 @@ public struct RosterEntry: Sendable {
   ) -> RosterEntry {
     let report: VerificationReport
     let record: CompletionRecord?
+    var isRecord = true
     do {
       (report, record) = try RecordVerifier.verify(
-        data: data, course: { library?.course($0) }, grading: grading, requireContent: false)
+        data: data, course: { library?.course($0) }, grading: grading, requireContent: false, isRecord: &isRecord)
     } catch {
       return RosterEntry(source: source, record: nil, verification: .unreadable(error.description))
+    }
+    guard isRecord else {
+      return RosterEntry(source: source, record: nil, verification: .unreadable("not a workshop completion record"))
     }
     let verification: Verification
     switch report.status {

@@ -20,18 +20,11 @@ struct VerifyCommand: ParsableCommand {
   @OptionGroup var location: LocationOptions
 
   func run() throws {
-    let json: JSONValue
+    let data: Data
     do {
-      json = try JSONParser.parse(try RecordFiles.read(file))
-    } catch let error as JSONParseError {
-      CLIOutput.error("\(file): not JSON (\(error.description))")
-      throw ExitCode(64)
+      data = try RecordFiles.read(file)
     } catch {
       CLIOutput.error("\(error)")
-      throw ExitCode(64)
-    }
-    guard json["schema"]?.string == WorkshopRecords.CompletionRecord.schema else {
-      CLIOutput.error("\(file): not a workshop completion record")
       throw ExitCode(64)
     }
     let root = location.lessonsRoot
@@ -40,9 +33,24 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("no lesson pack at \(root): pass --lessons DIR to re-score the record")
       throw ExitCode(64)
     }
-    let courseID = json["course"]?["id"]?.string ?? ""
-    let course = RecordSource.loadCourse(courseID, lessonsRoot: root)
-    let (report, record) = RecordVerifier.verify(json: json, course: course, grading: .engine)
+    let report: VerificationReport
+    let record: WorkshopRecords.CompletionRecord?
+    var isRecord = true
+    do {
+      (report, record) = try RecordVerifier.verify(
+        data: data,
+        course: { id in
+          // Checked here rather than before parsing so the file is read only once.
+          RecordSource.loadCourse(id, lessonsRoot: root)
+        }, grading: .engine, isRecord: &isRecord)
+    } catch {
+      CLIOutput.error("\(file): not JSON (\(error.description))")
+      throw ExitCode(64)
+    }
+    guard isRecord else {
+      CLIOutput.error("\(file): not a workshop completion record")
+      throw ExitCode(64)
+    }
     print(Self.describe(report, record: record, file: file, lessons: root))
     throw ExitCode(report.status.exitCode)
   }
