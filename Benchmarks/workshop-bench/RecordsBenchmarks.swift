@@ -66,7 +66,123 @@ public enum RecordsBenchmarks {
       figure(
         "records: roster \(learners) learners x 70 answers (\(bytes / 1_000_000) MB, \(counted) verified), table + html",
         rosterTime, target: 1.0))
+    lines += wholeProcess(directory: directory)
     return lines
+  }
+
+  /// Whole-process figures: the `workshop` binary built next to the bench exporting one learner
+  /// of a 70-question course from a lesson pack and journal on disk.
+  static func wholeProcess(directory: String) -> [String] {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("workshop").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+      return ["records: whole-process export skipped (no workshop binary at \(binary))"]
+    }
+    let lessons = directory + "/lessons"
+    let progress = directory + "/progress"
+    do {
+      try writeLessonPack(root: lessons, lessons: 7, questionsPerLesson: 10)
+    } catch {
+      return ["records: whole-process export skipped (\(error))"]
+    }
+    let (library, diagnostics) = LessonLoader.load(root: lessons)
+    guard let course = library.course(id: "bench") else {
+      return ["records: whole-process export skipped (pack did not load: \(diagnostics.first?.description ?? "?"))"]
+    }
+    do {
+      let store = ProgressStore(root: progress)
+      let profile = try store.createProfile(name: "Bench Learner")
+      let journal = try store.openJournal(profile.id)
+      for event in syntheticJournal(course: course, learner: 99) { try journal.append(event) }
+      journal.close()
+    } catch {
+      return ["records: whole-process export skipped (\(error))"]
+    }
+    var lines: [String] = []
+    for format in ["json", "csv", "xapi", "html"] {
+      let arguments = [
+        "export", "--learner", "bench-learner", "--course", "bench", "--format", format, "--lessons", lessons,
+        "--progress", progress, "--out", directory + "/export.\(format)",
+      ]
+      var status: Int32 = 0
+      let time = best(of: 10) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+          try process.run()
+          process.waitUntilExit()
+          status = process.terminationStatus
+        } catch {
+          status = -1
+        }
+      }
+      lines.append(
+        figure(
+          "records: workshop export --format \(format), whole process (70 answers)\(status == 0 ? "" : " exit \(status)")",
+          time, target: 0.015))
+    }
+    return lines
+  }
+
+  /// A 70-question lesson pack in the lesson format, so the loader's cost is part of the figure.
+  static func writeLessonPack(root: String, lessons: Int, questionsPerLesson: Int) throws {
+    let folder = root + "/bench"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var manifest = """
+      id: bench
+      title: Benchmark course
+      version: 1.0.0
+      description: Synthetic course for benchmarks.
+      language: en
+      lessons:
+
+      """
+    for l in 0..<lessons { manifest += "  - lesson-\(l).md\n" }
+    manifest += "policy:\n  pass_mark: 0.7\n"
+    try manifest.write(toFile: folder + "/course.yaml", atomically: true, encoding: .utf8)
+    for l in 0..<lessons {
+      var text = """
+        ---
+        id: lesson-\(l)
+        title: Lesson \(l)
+        summary: Synthetic lesson \(l).
+        objectives:
+          - Answer questions.
+        minutes: 10
+        ---
+
+        ## Reading
+
+        Some text to read before the questions.
+
+        """
+      for q in 0..<questionsPerLesson {
+        text += "\n```question\nid: q\(q)\n"
+        switch q % 7 {
+        case 0:
+          text += "type: single\nprompt: Question \(q)?\nchoices:\n"
+          for c in 0..<4 {
+            text += "  - text: Choice \(c)\n" + (c == 1 ? "    correct: true\n" : "    feedback: Not this one.\n")
+          }
+        case 1:
+          text += "type: multiple\nprompt: Question \(q)?\nchoices:\n"
+          for c in 0..<4 {
+            text += "  - text: Option \(c)\n" + (c % 2 == 0 ? "    correct: true\n" : "    feedback: Not this one.\n")
+          }
+        case 2: text += "type: truefalse\nprompt: Question \(q)?\nanswer: true\n"
+        case 3: text += "type: short\nprompt: Question \(q)?\nanswers: [open weights, weights]\n"
+        case 4: text += "type: numeric\nprompt: Question \(q)?\nanswer: 42\ntolerance: 0.5\n"
+        case 5: text += "type: ordering\nprompt: Question \(q)?\nitems: [first, second, third, fourth]\n"
+        default:
+          text += "type: matching\nprompt: Question \(q)?\npairs:\n"
+          for p in 0..<3 { text += "  - {left: L\(p), right: R\(p)}\n" }
+        }
+        text += "explanation: Because.\n```\n"
+      }
+      try text.write(toFile: folder + "/lesson-\(l).md", atomically: true, encoding: .utf8)
+    }
   }
 
   static func figure(_ name: String, _ seconds: Double, target: Double? = nil) -> String {

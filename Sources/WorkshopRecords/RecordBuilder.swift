@@ -34,8 +34,8 @@ public struct LearnerIdentity: Sendable, Hashable {
 /// Builds a completion record from a learner's journal and the course content.
 ///
 /// Attempts follow the session's rules: a lesson attempt starts at `lesson-started` (the
-/// session only emits it for a lesson not in progress) or `lesson-restarted`, and ends at
-/// `lesson-completed`. A question's points in an attempt are the best of its answers; the
+/// session only emits it for a lesson not in progress; an open attempt with nothing in it is
+/// continued instead) or `lesson-restarted`, and ends at `lesson-completed`. A question's points in an attempt are the best of its answers; the
 /// attempt's score is the one the session recorded when the attempt ended.
 public enum RecordBuilder {
   public static func build(
@@ -64,9 +64,13 @@ public enum RecordBuilder {
       }
       switch event.kind {
       case .lessonStarted:
-        if drafts.last == nil || drafts.last!.completedAt != nil {
-          drafts.append(AttemptDraft(number: drafts.count + 1, start: event))
+        // The session starts a lesson afresh only when it is not in progress, so an attempt
+        // still open here no longer counts (its content changed, say) unless nothing happened
+        // in it yet.
+        if let last = drafts.last, last.completedAt == nil, last.answers.isEmpty, last.skipped.isEmpty {
+          break
         }
+        drafts.append(AttemptDraft(number: drafts.count + 1, start: event))
       case .lessonRestarted:
         drafts.append(AttemptDraft(number: drafts.count + 1, start: event))
       case .questionsDrawn:

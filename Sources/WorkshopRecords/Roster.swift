@@ -189,7 +189,10 @@ public struct Roster: Sendable {
     var byCourse: [String: [RosterEntry]] = [:]
     var order: [String] = []
     var unreadable: [LearnerRow] = []
-    for e in entries {
+    for (index, original) in entries.enumerated() {
+      var e = original
+      // File and folder names often carry the learner's name.
+      if pseudonymize { e.source = "input \(index + 1)" }
       guard let r = e.record else {
         unreadable.append(
           LearnerRow(

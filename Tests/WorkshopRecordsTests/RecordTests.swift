@@ -164,3 +164,56 @@ import WorkshopEngine
     }
   }
 }
+
+@Suite struct AttemptBoundaries {
+  @Test func startingAfresh() {
+    var s = Fixture.Script()
+    s.start("basics")  // opened and left without answering: continued by the next start
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([1]), raw: "b")
+    s.start("basics")  // the session started over (the open attempt no longer counted)
+    s.answer("basics", "q-single", .choices([0]), raw: "a")
+    s.start("basics", restart: true)
+    let r = RecordBuilder.build(events: s.events, course: Fixture.course, learner: Fixture.learner(), generatedAt: Fixture.generatedAt)
+    let attempts = r.lessons[1].attempts
+    #expect(attempts.map(\.number) == [1, 2, 3])
+    #expect(attempts.map(\.responses.count) == [1, 1, 0])
+    #expect(attempts[0].startedAt == s.events[0].at)
+    #expect(Set(attempts.map(\.registration)).count == 3)
+    #expect(r.lessons[1].state == .inProgress)
+  }
+
+  @Test func eventsOfOtherCoursesAreIgnored() {
+    var s = Fixture.Script()
+    s.course.id = "other"
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([1]), raw: "b")
+    let r = RecordBuilder.build(events: s.events, course: Fixture.course, learner: Fixture.learner(), generatedAt: Fixture.generatedAt)
+    #expect(r.lessons.allSatisfy { $0.attempts.isEmpty && $0.state == .notStarted })
+  }
+}
+
+@Suite struct PrivateFiles {
+  @Test func writtenFilesAreOwnerOnlyEvenWhenReplacingAnother() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-files-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/out.json"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+    try RecordFiles.writePrivate("new", to: path)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.json"])
+  }
+
+  @Test func saltIsCreatedOnceAndKept() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-salt-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let first = try RecordFiles.salt(progressRoot: dir)
+    #expect(first.count == 64)
+    #expect(try RecordFiles.salt(progressRoot: dir) == first)
+    let mode = try FileManager.default.attributesOfItem(atPath: dir + "/.record-salt")[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+  }
+}
