@@ -64,12 +64,12 @@ import WorkshopEngine
 
   /// A workspace with the bundled course and a learner who passed it, journaled through the
   /// engine's own writer.
-  static func workspace() throws -> (dir: String, course: Course) {
+  static func workspace(course courseID: String = "getting-started") throws -> (dir: String, course: Course) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-cli-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir + "/lessons", withIntermediateDirectories: true)
     try FileManager.default.copyItem(
-      atPath: packageRoot.appendingPathComponent("lessons/getting-started").path, toPath: dir + "/lessons/getting-started")
-    let course = try #require(LessonLoader.load(root: dir + "/lessons").library.course(id: "getting-started"))
+      atPath: packageRoot.appendingPathComponent("lessons/\(courseID)").path, toPath: dir + "/lessons/\(courseID)")
+    let course = try #require(LessonLoader.load(root: dir + "/lessons").library.course(id: courseID))
     let store = ProgressStore(root: dir + "/progress")
     let profile = try store.createProfile(name: "Ana María")
     let journal = try store.openJournal(profile.id)
@@ -82,7 +82,13 @@ import WorkshopEngine
     for lesson in course.lessons {
       try journal.append(JournalEvent(at: at(), kind: .lessonStarted, course: course.id, lesson: lesson.id, lessonDigest: lesson.digest))
       var earned = 0.0
-      for q in lesson.questions {
+      var asked = lesson.questions
+      if let draw = lesson.draw {
+        asked = Array(asked.prefix(draw))
+        try journal.append(
+          JournalEvent(at: at(), kind: .questionsDrawn, course: course.id, lesson: lesson.id, questions: asked.map(\.id), seed: 1))
+      }
+      for q in asked {
         let (response, raw) = rightAnswer(q)
         let grade = Grader.grade(q, response)
         let points = Scoring.earned(points: q.points, credit: grade.credit, attempt: 1, hintsShown: 0, policy: lesson.policy)
@@ -93,7 +99,7 @@ import WorkshopEngine
             question: q.id, questionDigest: q.digest, raw: raw, response: response, outcome: grade.outcome,
             credit: grade.credit, earned: points, attempt: 1, seconds: 4))
       }
-      let total = lesson.questions.reduce(0) { $0 + $1.points }
+      let total = asked.reduce(0) { $0 + $1.points }
       let score = total > 0 ? min(1, earned / total) : 1
       try journal.append(
         JournalEvent(
@@ -177,6 +183,21 @@ import WorkshopEngine
     let reportHTML = try String(contentsOfFile: "\(dir)/roster.html", encoding: .utf8)
     #expect(reportHTML.contains("<svg") && reportHTML.contains("Ana María") && !reportHTML.contains("<script"))
     #expect(Self.mode("\(dir)/roster.html") == 0o600)
+  }
+
+  @Test func theBundledCourse() throws {
+    let (dir, course) = try Self.workspace(course: "open-innovation-principles")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(course.lessons.contains { $0.draw != nil })
+    for format in ["json", "csv", "xapi", "html"] {
+      let run = try Self.run(
+        ["export", "--learner", "Ana María", "--course", course.id, "--format", format, "--out", "\(dir)/ana.\(format)"], in: dir)
+      #expect(run.status == 0, "\(format): \(run.stderr)")
+    }
+    let verified = try Self.run(["verify", "\(dir)/ana.json"], in: dir)
+    #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    let html = try String(contentsOfFile: "\(dir)/ana.html", encoding: .utf8)
+    #expect(html.contains("Open Innovation Principles for AI"))
   }
 
   @Test func certificateNeedsAPassedCourse() throws {
