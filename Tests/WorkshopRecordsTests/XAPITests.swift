@@ -199,6 +199,14 @@ import WorkshopEngine
     #expect(Self.rejects("object.definition.interactionType", .string("Choice"), mentioning: "unknown interaction type"))
   }
 
+  @Test func propertiesAtMostOnce() {
+    guard case .object(var members) = Self.valid else { return }
+    members.append(("verb", Self.valid["verb"]!))
+    #expect(XAPIValidator.validate(statement: .object(members)).contains { $0.description == "statement.verb: property given more than once" })
+    // Text with a repeated key does not even parse.
+    #expect(throws: JSONParseError.self) { try JSONParser.parse("{\"id\":\"a\",\"id\":\"b\"}") }
+  }
+
   @Test func emptyObjects() {
     #expect(Self.rejects("result", .object([]), mentioning: "empty object"))
   }
