@@ -249,13 +249,25 @@ public struct Roster: Sendable {
   }
 
   static func itemAnalysis(_ records: [CompletionRecord], course: Course?, minimumForFlags: Int) -> [ItemStatistics] {
-    // Per learner: first answers to each question of the counted attempts, and skips.
-    var keys: [String] = []
-    var meta: [String: (lesson: String, question: String, type: String)] = [:]
-    var asked: [String: Int] = [:]
-    var skipped: [String: Int] = [:]
-    var observations: [String: [(learner: Int, obs: Observation)]] = [:]
+    // Per learner: first answers to each question of the counted attempts, and skips. Items
+    // are numbered as they are met so the per-answer work is array indexing, not string keys.
+    var itemIndex: [String: [String: Int]] = [:]
+    var meta: [(lesson: String, question: String, type: String)] = []
+    var asked: [Int] = []
+    var skipped: [Int] = []
+    var observations: [[(learner: Int, obs: Observation)]] = []
     var totals = [Double](repeating: 0, count: records.count)
+
+    func item(_ lesson: String, _ question: String, type: @autoclosure () -> String) -> Int {
+      if let i = itemIndex[lesson]?[question] { return i }
+      let i = meta.count
+      itemIndex[lesson, default: [:]][question] = i
+      meta.append((lesson, question, type()))
+      asked.append(0)
+      skipped.append(0)
+      observations.append([])
+      return i
+    }
 
     for (li, r) in records.enumerated() {
       for lesson in r.lessons {
@@ -263,50 +275,40 @@ public struct Roster: Sendable {
           let attempt = lesson.bestAttempt.flatMap({ n in lesson.attempts.first { $0.number == n } })
             ?? lesson.attempts.last
         else { continue }
-        var firstSeen = Set<String>()
         for id in attempt.asked {
-          let key = "\(lesson.id)/\(id)"
-          if meta[key] == nil {
-            keys.append(key)
-            meta[key] = (lesson.id, id, course?.lesson(id: lesson.id)?.question(id: id)?.kind.rawValue ?? "")
-          }
-          asked[key, default: 0] += 1
+          asked[item(lesson.id, id, type: course?.lesson(id: lesson.id)?.question(id: id)?.kind.rawValue ?? "")] += 1
         }
-        for id in attempt.skipped { skipped["\(lesson.id)/\(id)", default: 0] += 1 }
-        var hinted: [String: Bool] = [:]
-        for resp in attempt.responses where resp.hints > 0 { hinted[resp.question] = true }
+        for id in attempt.skipped { skipped[item(lesson.id, id, type: "")] += 1 }
+        var hinted = Set<String>()
+        for resp in attempt.responses where resp.hints > 0 { hinted.insert(resp.question) }
+        var firstSeen = Set<String>()
         for resp in attempt.responses where firstSeen.insert(resp.question).inserted {
-          let key = "\(lesson.id)/\(resp.question)"
-          if meta[key] == nil {
-            keys.append(key)
-            meta[key] = (lesson.id, resp.question, resp.type)
-          } else if meta[key]!.type.isEmpty {
-            meta[key]!.type = resp.type
-          }
+          let i = item(lesson.id, resp.question, type: resp.type)
+          if meta[i].type.isEmpty { meta[i].type = resp.type }
           var choices: [Int]?
           if case .choices(let picked) = resp.response { choices = picked }
           let obs = Observation(
             correct: resp.outcome == .correct ? 1 : 0, credit: resp.credit, choices: choices,
-            hinted: hinted[resp.question] ?? false, seconds: resp.seconds)
-          observations[key, default: []].append((li, obs))
+            hinted: hinted.contains(resp.question), seconds: resp.seconds)
+          observations[i].append((li, obs))
           totals[li] += resp.credit
         }
       }
     }
 
-    return keys.map { key in
-      let m = meta[key]!
-      let obs = observations[key] ?? []
+    return meta.indices.map { i in
+      let m = meta[i]
+      let obs = observations[i]
       let n = obs.count
       let correct = obs.reduce(0) { $0 + Int($1.obs.correct) }
-      let askedCount = max(asked[key] ?? 0, n)
+      let askedCount = max(asked[i], n)
       let question = course?.lesson(id: m.lesson)?.question(id: m.question)
       var stats = ItemStatistics(
         courseID: records.first?.course.id ?? "", lessonID: m.lesson, questionID: m.question, type: m.type,
         asked: askedCount, answered: n, correct: correct,
         difficulty: n > 0 ? Double(correct) / Double(n) : nil,
         discrimination: pointBiserial(obs.map { ($0.obs.correct, totals[$0.learner] - $0.obs.credit) }),
-        skipRate: askedCount > 0 ? Double(skipped[key] ?? 0) / Double(askedCount) : nil,
+        skipRate: askedCount > 0 ? Double(skipped[i]) / Double(askedCount) : nil,
         hintRate: n > 0 ? Double(obs.filter(\.obs.hinted).count) / Double(n) : nil,
         meanSeconds: n > 0 ? obs.reduce(0) { $0 + $1.obs.seconds } / Double(n) : nil,
         choiceCounts: nil, rightChoices: nil, choiceLabels: nil, flags: [])
