@@ -169,6 +169,11 @@ import WorkshopEngine
 
     let unreadable = try Self.run(["verify", "\(dir)/missing.json"], in: dir)
     #expect(unreadable.status == 64)
+    try "{\"schema\":\"other\"}".write(toFile: "\(dir)/other.json", atomically: true, encoding: .utf8)
+    let notRecord = try Self.run(["verify", "\(dir)/other.json"], in: dir)
+    #expect(notRecord.status == 64 && notRecord.stderr.contains("not a workshop completion record"))
+    try "[1,".write(toFile: "\(dir)/broken.json", atomically: true, encoding: .utf8)
+    #expect(try Self.run(["verify", "\(dir)/broken.json"], in: dir).status == 64)
 
     // Roster over the records folder (one valid, one tampered) and over the progress folder.
     try FileManager.default.createDirectory(atPath: "\(dir)/records", withIntermediateDirectories: true)

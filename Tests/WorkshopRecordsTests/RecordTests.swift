@@ -91,7 +91,14 @@ import WorkshopEngine
   }
 
   @Test func certificate() throws {
-    #expect(Fixture.matchesGolden(try CertificateExporter.html(Fixture.finisherRecord()), "certificate.html"))
+    let html = try CertificateExporter.html(Fixture.finisherRecord())
+    #expect(Fixture.matchesGolden(html, "certificate.html"))
+    #expect(html.contains("Open &lt;Demo&gt; &amp; Co") && !html.contains("Open <Demo>"))
+    #expect(html.contains(RecordHash.grouped(Fixture.finisherRecord().verificationCode)))
+    #expect(html.contains("@page") && html.contains("@media print"))
+    for external in ["<script", "<link", "<img", "src=", "url(", "@import", "@font-face"] {
+      #expect(!html.contains(external), "\(external)")
+    }
   }
 }
 
