@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|all]
+//   swift run -c release workshop-bench [lint|replay|list|records|all]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -109,11 +109,13 @@ switch which {
 case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
+case "records": RecordsBenchmarks.run().forEach { print($0) }
 case "all":
   try benchLint()
   try benchReplay()
   try benchList()
+  RecordsBenchmarks.run().forEach { print($0) }
 default:
-  print("usage: workshop-bench [lint|replay|list|all]")
+  print("usage: workshop-bench [lint|replay|list|records|all]")
   exit(2)
 }
