@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import WorkshopRecords
+
+/// `workshop keys generate|show`: the instructor's Ed25519 key for signing live-session records.
+struct KeysCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "keys",
+    abstract: "Create or show the instructor key that signs live-session records.",
+    subcommands: [Generate.self, Show.self]
+  )
+
+  static var defaultPath: String {
+    if let path = ProcessInfo.processInfo.environment["WORKSHOP_KEY"], !path.isEmpty { return path }
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".workshop/instructor.key")
+  }
+
+  struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Create a new key: the private key (mode 0600) and the public key beside it (.pub).")
+
+    @Option(name: .long, help: ArgumentHelp("Private key file (default: $WORKSHOP_KEY, else ~/.workshop/instructor.key).", valueName: "file"))
+    var key: String?
+
+    func run() throws {
+      let path = key ?? KeysCommand.defaultPath
+      let k = InstructorKey.generate()
+      do {
+        try k.write(privateKeyPath: path, publicKeyPath: path + ".pub")
+      } catch {
+        throw ValidationError("\(error)")
+      }
+      print("Private key: \(path) (keep it to yourself; mode 0600)")
+      print("Public key:  \(path).pub — give this to whoever checks your records (workshop verify --key)")
+      print("Key id:      \(k.keyID)")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the public key and key id.")
+
+    @Option(name: .long, help: ArgumentHelp("Private key file.", valueName: "file"))
+    var key: String?
+
+    func run() throws {
+      let path = key ?? KeysCommand.defaultPath
+      let k: InstructorKey
+      do { k = try InstructorKey.load(privateKeyPath: path) } catch { throw ValidationError("\(error)") }
+      print("Key id:     \(k.keyID)")
+      print("Public key: \(k.publicKeyBase64)")
+    }
+  }
+}
