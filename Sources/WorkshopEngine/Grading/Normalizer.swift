@@ -1,0 +1,99 @@
+import Foundation
+
+public enum Normalizer {
+  /// Normalises a short answer (or an accepted answer) so that spelling variants compare equal.
+  ///
+  /// 1. Unicode NFKC: composed and decomposed accents agree ("Café" = "Cafe\u{301}"), full-width
+  ///    and other compatibility forms become their plain letters and digits.
+  /// 2. Lower case.
+  /// 3. Punctuation and symbols (Unicode categories P* and S*) go away — "U.S.A." → "usa",
+  ///    "ed25519!" → "ed25519" — with two exceptions that keep words and numbers apart:
+  ///    dashes, connectors such as `_`, and slashes become spaces ("open-source" → "open source",
+  ///    "TCP/IP" → "tcp ip"), and a `.` between two digits stays ("3.5", "v2.0").
+  ///    A consequence: "C++" and "C" normalise alike; use another wording for such answers.
+  /// 4. Invisible format characters (zero-width spaces, joiners, BOM) are removed.
+  /// 5. Surrounding whitespace is trimmed and every run of whitespace becomes one space.
+  public static func normalize(_ text: String) -> String {
+    let composed = text.precomposedStringWithCompatibilityMapping.lowercased()
+      .precomposedStringWithCompatibilityMapping
+    let scalars = Array(composed.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var pendingSpace = false
+    func emit(_ scalar: Unicode.Scalar) {
+      if pendingSpace, !out.isEmpty { out.append(" ") }
+      pendingSpace = false
+      out.append(scalar)
+    }
+    for (i, scalar) in scalars.enumerated() {
+      let props = scalar.properties
+      if props.isWhitespace {
+        pendingSpace = true
+        continue
+      }
+      switch props.generalCategory {
+      case .dashPunctuation, .connectorPunctuation:
+        pendingSpace = true
+      case .format, .control:
+        continue
+      case .otherPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+        .finalPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+        if scalar == "/" || scalar == "\\" || scalar == "\u{2044}" {
+          pendingSpace = true
+        } else if scalar == ".", i > 0, i + 1 < scalars.count,
+          isDigit(scalars[i - 1]), isDigit(scalars[i + 1])
+        {
+          emit(scalar)
+        }
+      default:
+        emit(scalar)
+      }
+    }
+    return String(out)
+  }
+
+  private static func isDigit(_ s: Unicode.Scalar) -> Bool {
+    s.properties.numericType == .decimal
+  }
+
+  /// Whether `pattern` matches the whole of `normalized`, case-insensitively. An invalid pattern
+  /// matches nothing (lint reports it; see `patternError`).
+  public static func matches(pattern: String, normalized: String) -> Bool {
+    guard let regex = RegexCache.shared.regex(for: pattern) else { return false }
+    let range = NSRange(normalized.startIndex..<normalized.endIndex, in: normalized)
+    return regex.firstMatch(in: normalized, options: [], range: range) != nil
+  }
+
+  /// Why `pattern` is not a usable regular expression, or nil when it compiles.
+  public static func patternError(_ pattern: String) -> String? {
+    do {
+      _ = try RegexCache.compile(pattern)
+      return nil
+    } catch {
+      return "invalid regular expression `\(pattern)`: \(error.localizedDescription)"
+    }
+  }
+}
+
+/// Compiled short-answer patterns, kept because the same question is graded many times in a
+/// session (and by lint's example proofs).
+private final class RegexCache: @unchecked Sendable {
+  static let shared = RegexCache()
+  private let lock = NSLock()
+  // `nil` records a pattern that failed to compile, so it is not retried on every answer.
+  private var compiled: [String: NSRegularExpression?] = [:]
+
+  static func compile(_ pattern: String) throws -> NSRegularExpression {
+    // Anchoring with \A and \z makes the pattern match the whole response, even if the author
+    // wrote alternatives without a group (`a|b`).
+    try NSRegularExpression(pattern: "\\A(?:\(pattern))\\z", options: [.caseInsensitive])
+  }
+
+  func regex(for pattern: String) -> NSRegularExpression? {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cached = compiled[pattern] { return cached }
+    let regex = try? Self.compile(pattern)
+    compiled[pattern] = .some(regex)
+    return regex
+  }
+}
