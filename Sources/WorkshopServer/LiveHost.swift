@@ -304,7 +304,7 @@ public actor LiveHost {
     let recordsDir = (directory as NSString).appendingPathComponent("records")
     try? fm.createDirectory(atPath: recordsDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     func write(_ text: String, _ path: String) {
-      fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+      _ = fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
     }
     write(LiveRoster.csv(room), (directory as NSString).appendingPathComponent("roster.csv"))
     write(

@@ -56,7 +56,7 @@ public enum LiveServer {
       await host.connectionCount < limits.maxConnections ? .upgrade([:]) : .dontUpgrade
     } onUpgrade: { inbound, outbound, _ in
       guard let (id, stream) = await host.connect() else {
-        try? await outbound.close(.tryAgainLater, reason: "the room is at its connection limit")
+        try? await outbound.close(.policyViolation, reason: "the room is at its connection limit")
         return
       }
       await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
@@ -66,7 +66,7 @@ public enum LiveServer {
       return .upgrade([:])
     } onUpgrade: { inbound, outbound, _ in
       guard let (id, stream) = await host.connect(instructor: true) else {
-        try? await outbound.close(.tryAgainLater, reason: "connection limit")
+        try? await outbound.close(.policyViolation, reason: "connection limit")
         return
       }
       await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
@@ -131,7 +131,7 @@ public enum LiveServer {
         .contentSecurityPolicy:
           "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
         // The instructor's address carries the token: never send it on as a referrer.
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        .init("Referrer-Policy")!: "no-referrer",
       ],
       body: .init(byteBuffer: ByteBuffer(string: body)))
   }

@@ -72,13 +72,14 @@ public final class SessionLog: Sendable {
   /// Writes the facts and waits until they are on disk.
   public func append(_ facts: [SessionFact]) async throws {
     guard !facts.isEmpty else { return }
-    var bytes = Data()
+    var encoded = Data()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     for fact in facts {
-      bytes.append(try encoder.encode(fact))
-      bytes.append(0x0A)
+      encoded.append(try encoder.encode(fact))
+      encoded.append(0x0A)
     }
+    let bytes = encoded
     let fd = self.fd
     let path = self.path
     try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in

@@ -28,6 +28,7 @@ struct Harness {
     messages(to: conn, in: send(.request(conn, r)))
   }
 
+  @discardableResult
   mutating func command(_ c: InstructorCommand) -> [Classroom.Action] { send(.command(c)) }
 
   /// Joins and returns the token.
