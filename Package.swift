@@ -140,7 +140,14 @@ let package = Package(
       dependencies: ["WorkshopEngine", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
-      .testTarget(
+      // Serves a built-in course until killed; the restart tests SIGKILL it.
+    .executableTarget(
+      name: "live-session-tool",
+      dependencies: ["WorkshopServer", "WorkshopEngine", "WorkshopRecords"],
+      path: "Tests/LiveSessionTool",
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
       name: "WorkshopServerTests",
       dependencies: [
         "WorkshopServer", "WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport",
