@@ -155,3 +155,73 @@ import WorkshopRecords
     }
   }
 }
+
+final class EventLog: @unchecked Sendable {
+  let lock = NSLock()
+  var events: [LiveLearner.Event] = []
+  func add(_ e: LiveLearner.Event) { lock.withLock { events.append(e) } }
+  var reconnects: Int { lock.withLock { events.filter { if case .reconnecting = $0 { true } else { false } }.count } }
+  var finished: String? {
+    lock.withLock { events.lazy.compactMap { if case .finished(let w) = $0 { w } else { nil } }.first }
+  }
+  func messages(_ type: LearnerMessage.Kind) -> [LearnerMessage] {
+    lock.withLock { events.compactMap { if case .message(let m) = $0, m.type == type { m } else { nil } } }
+  }
+}
+
+@Suite(.serialized) struct LiveLearnerTests {
+  @Test func aLearnerReconnectsByItselfAndResendsWhatWasNotAcknowledged() async throws {
+    let host = try await makeHost()
+    let code = await host.joinCode
+    let app = LiveServer.buildApplication(host: host)
+    try await app.test(.live) { client in
+      let log = EventLog()
+      let learner = LiveLearner(url: "ws://127.0.0.1:\(client.port!)/ws/learn", code: code, name: "Ana", token: nil) {
+        log.add($0)
+      }
+      let running = Task { await learner.run() }
+      try await until { await learner.token != nil }
+      await host.command(InstructorCommand(.openLesson, lesson: "basics"))
+      await host.command(InstructorCommand(.next))
+      try await until { await learner.item?.question?.id == "capital" }
+
+      // The line drops just as she answers: the answer waits and goes once she is back.
+      await learner.dropConnection()
+      await learner.answer("b", submission: "held")
+      try await until { log.reconnects >= 1 }
+      try await until { await learner.unacknowledged == 0 }
+      #expect(log.messages(.ack).last?.submission == "held")
+      #expect(await host.room.participants["ana"]?.answers["basics/capital"]?.outcome == .correct)
+      #expect(await host.room.participants.count == 1, "she came back as herself, not as a new learner")
+
+      await host.command(InstructorCommand(.end))
+      try await until { log.finished != nil }
+      #expect(log.finished == "the session has ended")
+      #expect(log.messages(.ended).first?.record != nil)
+      _ = await running.value
+    }
+  }
+
+  @Test func aWrongCodeEndsTheAttempt() async throws {
+    let host = try await makeHost()
+    let app = LiveServer.buildApplication(host: host)
+    try await app.test(.live) { client in
+      let log = EventLog()
+      let learner = LiveLearner(url: "ws://127.0.0.1:\(client.port!)/ws/learn", code: "000000x", name: "Eve", token: nil) {
+        log.add($0)
+      }
+      await learner.run()
+      #expect(log.finished == "wrong join code")
+    }
+  }
+}
+
+func until(timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async throws {
+  let deadline = ContinuousClock.now + timeout
+  while ContinuousClock.now < deadline {
+    if await condition() { return }
+    try await Task.sleep(for: .milliseconds(20))
+  }
+  Issue.record("condition not met in time")
+  throw CancellationError()
+}
