@@ -1,2 +1,119 @@
+// Benchmarks for workshop. Run a release build from the package root:
+//
+//   swift run -c release workshop-bench [lint|replay|list|all]
+//
+// Figures and the machine they were taken on are kept in docs/performance.md.
+import Foundation
 import WorkshopEngine
-print("workshop-bench")
+
+let packageRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let scratch = NSTemporaryDirectory() + "workshop-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+  let start = ContinuousClock.now
+  try body()
+  let c = (ContinuousClock.now - start).components
+  return Double(c.seconds) + Double(c.attoseconds) / 1e18
+}
+
+func report(_ name: String, _ value: String, target: String) {
+  print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(value)   (target: \(target))")
+}
+
+/// Lint + load of 1,000 lessons × 20 questions.
+func benchLint() throws {
+  let root = scratch + "/pack"
+  try SyntheticPack.write(to: root, lessons: 1000, questions: 20)
+  var best = Double.infinity
+  var questions = 0
+  for _ in 0..<3 {
+    let t = try seconds {
+      let report = Linter.run(root: root)
+      guard report.errors == 0 else {
+        throw CocoaError(.fileReadCorruptFile, userInfo: ["errors": report.diagnostics.prefix(3)])
+      }
+      questions = report.questions
+    }
+    best = min(best, t)
+  }
+  report(
+    "lint + load, 1,000 lessons × 20 questions", "\(Int(Double(questions) / best)) questions/s",
+    target: "≥ 50,000")
+}
+
+/// Full replay of a 100,000-event journal, with no checkpoint to help.
+func benchReplay() throws {
+  let store = ProgressStore(root: scratch + "/replay")
+  let learner = try LearnerID(validating: "replay")
+  try SyntheticJournal.write(store: store, learner: learner, events: 100_000)
+  var best = Double.infinity
+  var events = 0
+  for _ in 0..<5 {
+    try? FileManager.default.removeItem(atPath: store.checkpointPath(for: learner))
+    let t = try seconds { events = try store.loadSummary(learner).replayedEvents }
+    best = min(best, t)
+  }
+  report(
+    "journal replay, 100,000 events", "\(Int(Double(events) / best)) events/s",
+    target: "≥ 250,000")
+  let lines = FileManager.default.contents(atPath: store.journalPath(for: learner))!
+    .split(separator: 0x0A)
+  let baseline = try seconds {
+    var summary = JournalSummary()
+    let decoder = JSONDecoder()
+    for line in lines { summary.apply(try decoder.decode(JournalEvent.self, from: line)) }
+  }
+  report(
+    "  for comparison: JSONDecoder loop", "\(Int(Double(lines.count) / baseline)) events/s",
+    target: "-")
+}
+
+/// `workshop list` on the bundled course, whole process, for a new learner and for one whose
+/// journal holds 20,000 events.
+func benchList() throws {
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("workshop").path
+  guard FileManager.default.isExecutableFile(atPath: binary) else {
+    print("skipped workshop list: build it first with `swift build -c release --product workshop`")
+    return
+  }
+  let progress = scratch + "/list-progress"
+  let store = ProgressStore(root: progress)
+  let long = try LearnerID(validating: "long-journal")
+  try SyntheticJournal.write(store: store, learner: long, events: 20_000)
+  _ = try store.loadSummary(long)  // leaves the checkpoint a real learner's last session would
+  _ = try store.createProfile(name: "new")
+  let base = [binary, "list", "--lessons", packageRoot + "/lessons", "--progress", progress]
+  let fresh = ProcessTiming.run(base + ["--learner", "new"], runs: 60)
+  report(
+    "workshop list, whole process (new learner)",
+    String(format: "%.1f ms median", ProcessTiming.median(fresh)), target: "≤ 10 ms")
+  let busy = ProcessTiming.run(base + ["--learner", "long-journal"], runs: 60)
+  report(
+    "workshop list, 20,000-event journal",
+    String(format: "%.1f ms median", ProcessTiming.median(busy)), target: "≤ 15 ms")
+  let floor = ProcessTiming.run([binary, "--version"], runs: 60)
+  report(
+    "  for comparison: workshop --version",
+    String(format: "%.1f ms median", ProcessTiming.median(floor)), target: "-")
+}
+
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+#if DEBUG
+  print("note: this is a debug build; figures are only meaningful with `-c release`")
+#endif
+switch which {
+case "lint": try benchLint()
+case "replay": try benchReplay()
+case "list": try benchList()
+case "all":
+  try benchLint()
+  try benchReplay()
+  try benchList()
+default:
+  print("usage: workshop-bench [lint|replay|list|all]")
+  exit(2)
+}

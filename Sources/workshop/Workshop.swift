@@ -7,6 +7,10 @@ struct Workshop: ParsableCommand {
     commandName: "workshop",
     abstract: "Terminal lessons and quizzes, with progress saved after every answer.",
     version: WorkshopVersion.current,
-    subcommands: []
+    subcommands: [
+      List.self,
+      ProgressCommand.self,
+      Lint.self,
+    ]
   )
 }

@@ -278,3 +278,23 @@ enum Q {
     #expect(Grader.grade(q, .matches([2, 1, 0])).outcome == .correct)
   }
 }
+
+@Suite struct OrderingAndMatchingFeedbackTests {
+  @Test func wrongOrderShowsTheAuthorsFeedback() {
+    let q = Question(
+      id: "o", prompt: "?", body: .ordering(items: ["a", "b", "c"], feedback: "Plan before you build."),
+      explanation: "e")
+    #expect(Grader.grade(q, .order([1, 0, 2])).feedback == ["Plan before you build."])
+    #expect(Grader.grade(q, .order([0, 1, 2])).feedback.isEmpty)
+  }
+
+  @Test func wrongMatchShowsTheAuthorsFeedback() {
+    let q = Question(
+      id: "m", prompt: "?",
+      body: .matching(
+        pairs: [.init(left: "x", right: "1"), .init(left: "y", right: "2")], feedback: "Check y."),
+      explanation: "e")
+    #expect(Grader.grade(q, .matches([1, 0])).feedback.contains("Check y."))
+    #expect(!Grader.grade(q, .matches([0, 1])).feedback.contains("Check y."))
+  }
+}

@@ -22,14 +22,18 @@ public enum Grader {
       return isRight(value, key.rule)
         ? Grade(outcome: .correct, credit: 1)
         : Grade(outcome: .wrong, credit: 0, feedback: list(key.otherwiseFeedback))
-    case (.ordering(let items), .order(let order)):
+    case (.ordering(let items, let feedback), .order(let order)):
       // Compared by text so that two identical items may trade places; still all or nothing.
       let right =
         order.count == items.count && Set(order) == Set(items.indices)
         && zip(items.indices, order).allSatisfy { items[$0] == items[$1] }
-      return right ? Grade(outcome: .correct, credit: 1) : wrong()
-    case (.matching(let pairs), .matches(let matches)):
-      return matching(pairs, matches)
+      return right
+        ? Grade(outcome: .correct, credit: 1)
+        : Grade(outcome: .wrong, credit: 0, feedback: list(feedback))
+    case (.matching(let pairs, let feedback), .matches(let matches)):
+      var grade = matching(pairs, matches)
+      if grade.outcome != .correct { grade.feedback += list(feedback) }
+      return grade
     default:
       return wrong()
     }

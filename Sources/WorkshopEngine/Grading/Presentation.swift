@@ -104,13 +104,13 @@ public enum Shuffler {
       return .canonical(count: 2)
     case .shortAnswer, .numeric:
       return .canonical(count: 0)
-    case .ordering(let items):
+    case .ordering(let items, _):
       var p = shuffled(count: items.count, seed: seed)
       if p.order.count >= 2, p.order == Array(0..<p.order.count) {
         p.order.append(p.order.removeFirst())
       }
       return p
-    case .matching(let pairs):
+    case .matching(let pairs, _):
       return shuffled(count: pairs.count, seed: seed)
     }
   }

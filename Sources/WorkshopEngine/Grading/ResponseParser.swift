@@ -34,10 +34,10 @@ public enum ResponseParser {
         return .success(.text(try short(input)))
       case .numeric:
         return .success(.number(try number(input)))
-      case .ordering(let items):
+      case .ordering(let items, _):
         let p = presentation.validated(count: items.count)
         return .success(.order(try ordering(input, count: items.count).map { p.order[$0] }))
-      case .matching(let pairs):
+      case .matching(let pairs, _):
         let p = presentation.validated(count: pairs.count)
         return .success(.matches(try matching(input, count: pairs.count).map { p.order[$0] }))
       }
@@ -73,10 +73,10 @@ public enum ResponseParser {
       return text
     case (_, .number(let value)):
       return format(value)
-    case (.ordering(let items), .order(let order)):
+    case (.ordering(let items, _), .order(let order)):
       return order.map { shown($0, count: items.count).map { String($0 + 1) } ?? "?" }
         .joined(separator: " ")
-    case (.matching(let pairs), .matches(let matches)):
+    case (.matching(let pairs, _), .matches(let matches)):
       return matches.enumerated().map { left, right in
         let number = shown(right, count: pairs.count).map { String($0 + 1) } ?? "?"
         return "\(Presentation.letter(left))-\(number)"

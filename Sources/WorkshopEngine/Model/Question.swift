@@ -50,10 +50,11 @@ public struct Question: Sendable, Hashable {
     case trueFalse(answer: Bool, feedbackTrue: String?, feedbackFalse: String?)
     case shortAnswer(ShortAnswer)
     case numeric(NumericAnswer)
-    /// Items in their correct order; learners see them shuffled.
-    case ordering(items: [String])
+    /// Items in their correct order; learners see them shuffled. `feedback` is shown for a wrong order.
+    case ordering(items: [String], feedback: String? = nil)
     /// Left items and the right item each matches; learners see the right column shuffled.
-    case matching(pairs: [MatchPair])
+    /// `feedback` is shown when any pair is wrong.
+    case matching(pairs: [MatchPair], feedback: String? = nil)
 
     public var kind: Kind {
       switch self {

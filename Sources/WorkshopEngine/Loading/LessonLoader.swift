@@ -1,0 +1,170 @@
+import Dispatch
+import Foundation
+import Yams
+
+public enum LessonLoader {
+  /// Loads every course under `root` (a lessons dir, or one course folder). Never throws, never crashes:
+  /// problems become diagnostics; a course with errors is omitted from the library.
+  public static func load(root: String) -> (library: LessonLibrary, diagnostics: [Diagnostic]) {
+    let result = loadAll(root: root)
+    let courses = result.courses.filter { !$0.hasErrors }.map(\.course)
+    return (LessonLibrary(root: root, courses: courses), result.diagnostics)
+  }
+
+  /// A course as read, whether or not it has errors (lint proves examples even in broken courses).
+  struct LoadedCourse {
+    var course: Course
+    var hasErrors: Bool
+    /// Examples to prove, by lesson path and question id.
+    var examples: [String: [String: [ExampleCase]]]
+    var questionBlocks: Int
+    var lessonFiles: Int
+  }
+
+  struct LoadResult {
+    var courses: [LoadedCourse]
+    var diagnostics: [Diagnostic]
+  }
+
+  static func loadAll(root: String) -> LoadResult {
+    var diagnostics: [Diagnostic] = []
+    let rootSink = DiagnosticSink(path: root)
+    let manager = FileManager.default
+    var isDirectory: ObjCBool = false
+    guard manager.fileExists(atPath: root, isDirectory: &isDirectory) else {
+      rootSink.error(1, 1, "no such folder")
+      return LoadResult(courses: [], diagnostics: rootSink.items)
+    }
+    guard isDirectory.boolValue else {
+      rootSink.error(1, 1, "not a folder (give a lessons folder or a course folder)")
+      return LoadResult(courses: [], diagnostics: rootSink.items)
+    }
+
+    // Which folders are courses.
+    var folders: [String] = []
+    if manager.fileExists(atPath: join(root, "course.yaml")) {
+      folders = [root]
+    } else {
+      let names: [String]
+      do {
+        names = try manager.contentsOfDirectory(atPath: root).sorted()
+      } catch {
+        rootSink.error(1, 1, "cannot list folder: \(error.localizedDescription)")
+        return LoadResult(courses: [], diagnostics: rootSink.items)
+      }
+      for name in names where !name.hasPrefix(".") {
+        let folder = join(root, name)
+        var sub: ObjCBool = false
+        guard manager.fileExists(atPath: folder, isDirectory: &sub), sub.boolValue else { continue }
+        if manager.fileExists(atPath: join(folder, "course.yaml")) {
+          folders.append(folder)
+        } else if let inside = try? manager.contentsOfDirectory(atPath: folder),
+          inside.contains(where: { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" })
+        {
+          rootSink.warning(1, 1, "folder '\(name)' holds lessons but no course.yaml; it is skipped")
+        }
+      }
+      if folders.isEmpty {
+        rootSink.warning(1, 1, "no courses found (a course is a folder with a course.yaml)")
+      }
+    }
+    diagnostics += rootSink.items
+
+    // course.yaml files first (cheap), then every lesson of every course in parallel.
+    var manifests: [CourseManifest] = []
+    for folder in folders {
+      let manifest = CourseManifest.read(folder: folder)
+      diagnostics += manifest.diagnostics
+      manifests.append(manifest)
+    }
+    var jobs: [(course: Int, entry: LessonEntry)] = []
+    for (index, manifest) in manifests.enumerated() {
+      for entry in manifest.entries { jobs.append((index, entry)) }
+    }
+    let parsed = parallelMap(jobs) { job in
+      LessonParser.parse(job.entry, coursePolicy: manifests[job.course].policy)
+    }
+
+    var courses: [LoadedCourse] = []
+    var courseIDs: [String: String] = [:]
+    var next = 0
+    for manifest in manifests {
+      let sink = DiagnosticSink(path: manifest.path)
+      var hasErrors = manifest.hasErrors
+      var lessons: [Lesson] = []
+      var examples: [String: [String: [ExampleCase]]] = [:]
+      var lessonIDs: [String: String] = [:]
+      var blocks = 0
+      for entry in manifest.entries {
+        let lesson = parsed[next]
+        next += 1
+        diagnostics += lesson.diagnostics
+        blocks += lesson.questionCount
+        if lesson.hasErrors { hasErrors = true }
+        if let id = lesson.id {
+          if let other = lessonIDs[id] {
+            diagnostics.append(
+              Diagnostic(
+                severity: .error, path: entry.path, line: lesson.idLine, column: lesson.idColumn,
+                message: "duplicate lesson id '\(id)' (already used by \(other))"))
+            hasErrors = true
+            continue
+          }
+          lessonIDs[id] = entry.file
+        }
+        if !lesson.examples.isEmpty { examples[entry.path] = lesson.examples }
+        if let value = lesson.lesson { lessons.append(value) }
+      }
+      if let id = manifest.id {
+        if let other = courseIDs[id] {
+          sink.error(
+            manifest.idLine, manifest.idColumn, "duplicate course id '\(id)' (already used by \(other))")
+          hasErrors = true
+        } else {
+          courseIDs[id] = manifest.path
+        }
+      }
+      diagnostics += sink.items
+      guard let id = manifest.id, let title = manifest.title else { continue }
+      var course = Course(
+        id: id, title: title, version: manifest.version, description: manifest.description,
+        language: manifest.language, policy: manifest.policy, lessons: lessons,
+        directory: manifest.folder, digest: "")
+      course.digest = Digests.course(course)
+      courses.append(
+        LoadedCourse(course: course, hasErrors: hasErrors, examples: examples, questionBlocks: blocks,
+          lessonFiles: manifest.entries.count))
+    }
+    return LoadResult(courses: courses, diagnostics: diagnostics.sortedByLocation())
+  }
+
+  /// Runs `transform` over `items` on all cores, keeping the order.
+  static func parallelMap<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+    guard items.count > 1 else { return items.map(transform) }
+    let slots = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+    slots.initialize(repeating: nil)
+    defer {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    withoutActuallyEscaping(transform) { transform in
+      let shared = UncheckedBox((items, transform, slots))
+      DispatchQueue.concurrentPerform(iterations: items.count) { index in
+        // Each index is written by exactly one iteration, and nothing reads until all are done.
+        let (items, transform, slots) = shared.value
+        slots[index] = transform(items[index])
+      }
+    }
+    return slots.map { $0! }
+  }
+}
+
+/// Carries a value into `concurrentPerform`, whose iterations touch disjoint parts of it.
+private struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+func join(_ folder: String, _ name: String) -> String {
+  folder.hasSuffix("/") ? folder + name : folder + "/" + name
+}

@@ -1,0 +1,245 @@
+import CCmark
+import Foundation
+import Yams
+
+/// What course.yaml says about one lesson file.
+struct LessonEntry: Sendable {
+  var file: String
+  var path: String
+  var required: Bool
+  var kind: Lesson.Kind
+  /// Where course.yaml lists it.
+  var line: Int
+  var column: Int
+}
+
+/// The outcome of reading one lesson file.
+struct ParsedLesson: Sendable {
+  /// Nil when the file has errors that leave no usable lesson.
+  var lesson: Lesson?
+  var id: String?
+  var idLine = 1
+  var idColumn = 1
+  /// Examples to prove, by question id.
+  var examples: [String: [ExampleCase]] = [:]
+  var questionCount = 0
+  var diagnostics: [Diagnostic] = []
+  var hasErrors = false
+}
+
+/// Reads a lesson file: front matter, pages split on `##` headings, question blocks.
+enum LessonParser {
+  static let frontMatterKeys = [
+    "id", "title", "summary", "objectives", "minutes", "policy", "draw",
+  ]
+
+  static func parse(_ entry: LessonEntry, coursePolicy: Policy) -> ParsedLesson {
+    let sink = DiagnosticSink(path: entry.path)
+    var result = ParsedLesson()
+    guard let source = SourceFile.read(path: entry.path, sink: sink) else {
+      result.diagnostics = sink.items
+      result.hasErrors = true
+      return result
+    }
+    let parsed = parse(source: source, entry: entry, coursePolicy: coursePolicy, sink: sink)
+    result = parsed
+    result.diagnostics = sink.items
+    result.hasErrors = sink.hasErrors
+    if result.hasErrors { result.lesson = nil }
+    return result
+  }
+
+  // MARK: - Whole file
+
+  private struct FrontMatter {
+    var id: String?
+    var idLine = 1
+    var idColumn = 1
+    var title: String?
+    var summary = ""
+    var objectives: [String] = []
+    var minutes: Int?
+    var policy: Policy
+    var draw: Int?
+    var drawNode: Node?
+    var reader: YAMLReader?
+  }
+
+  private static func parse(
+    source: SourceFile, entry: LessonEntry, coursePolicy: Policy, sink: DiagnosticSink
+  ) -> ParsedLesson {
+    var result = ParsedLesson()
+    var basePolicy = coursePolicy
+    if entry.kind == .assessment { basePolicy.mode = .exam }
+    var front = FrontMatter(policy: basePolicy)
+
+    // Front matter: line 1 is `---`, YAML runs to the next `---` line.
+    var bodyFirstLine = 1
+    if source.lineCount >= 1, trimmedLine(source, 1) == "---" {
+      var close = 0
+      var line = 2
+      while line <= source.lineCount {
+        let text = trimmedLine(source, line)
+        if text == "---" || text == "..." {
+          close = line
+          break
+        }
+        line += 1
+      }
+      if close == 0 {
+        sink.error(1, 1, "front matter starting on line 1 is never closed with a '---' line")
+        return result
+      }
+      bodyFirstLine = close + 1
+      let yaml = source.text(lines: 2, through: close - 1)
+      let reader = YAMLReader(sink: sink, lineOffset: 1, columnOffset: 0)
+      front.reader = reader
+      if yaml.allSatisfy(\.isWhitespace) {
+        sink.error(1, 1, "front matter is empty; a lesson needs at least 'id' and 'title'")
+      } else if let root = reader.compose(yaml) {
+        readFrontMatter(root, reader: reader, into: &front, sink: sink)
+      }
+    } else {
+      sink.error(1, 1, "a lesson starts with front matter: a '---' line, YAML with 'id' and 'title', and another '---' line")
+    }
+    result.id = front.id
+    result.idLine = front.idLine
+    result.idColumn = front.idColumn
+
+    // Body: Markdown, parsed by cmark from the line after the front matter.
+    let bodyStart = bodyFirstLine <= source.lineCount ? source.lineStarts[bodyFirstLine - 1] : source.bytes.count
+    let scan = MarkdownScanner.scan(
+      source: source, bodyStart: bodyStart, lineOffset: bodyFirstLine - 1, sink: sink)
+
+    if front.title == nil, let heading = scan.title { front.title = heading }
+    if front.title == nil, front.reader != nil {
+      sink.error(2, 1, "lesson has no 'title' in its front matter")
+    }
+
+    // Pages and questions, in order.
+    var items: [LessonItem] = []
+    var itemLines: [String: Int] = [:]
+    func claim(_ id: String, line: Int, column: Int, what: String) -> Bool {
+      if let first = itemLines[id] {
+        sink.error(line, column, "duplicate \(what) id '\(id)' (already used on line \(first))")
+        return false
+      }
+      itemLines[id] = line
+      return true
+    }
+    for part in scan.parts {
+      switch part {
+      case .page(let draft):
+        var id = draft.id
+        if draft.isIntroduction && !draft.isContinuation { id = "introduction" }
+        let title = draft.isIntroduction ? (front.title ?? "Introduction") : draft.title
+        let markdown = source.text(lines: draft.firstLine, through: draft.lastLine)
+        if claim(id, line: draft.firstLine, column: 1, what: "page") {
+          items.append(.page(Page(id: id, title: title, markdown: markdown, line: draft.firstLine)))
+        }
+      case .question(let block):
+        result.questionCount += 1
+        let reader = YAMLReader(
+          sink: sink, lineOffset: block.line, columnOffset: block.column - 1)
+        guard let root = reader.compose(block.yaml) else { continue }
+        let decoder = QuestionDecoder(reader: reader, fenceLine: block.line, fenceColumn: block.column)
+        guard let decoded = decoder.decode(root) else {
+          // Still claim the id so that duplicates are reported once everything else is fixed.
+          if case .mapping(let mapping) = root, let idNode = mapping["id"], case .scalar(let s) = idNode {
+            let at = reader.location(idNode)
+            _ = claim(s.string, line: at.line, column: at.column, what: "question")
+          }
+          continue
+        }
+        var question = decoded.0
+        let examples = decoded.1
+        if case .mapping(let mapping) = root, let idNode = mapping["id"] {
+          let at = reader.location(idNode)
+          guard claim(question.id, line: at.line, column: at.column, what: "question") else {
+            continue
+          }
+        }
+        LinkChecker.checkText(question, block: block, source: source, sink: sink)
+        question.digest = Digests.question(question)
+        if !examples.isEmpty { result.examples[question.id] = examples }
+        items.append(.question(question))
+      }
+    }
+
+    let questionCount = items.count { if case .question = $0 { true } else { false } }
+    if let draw = front.draw, let node = front.drawNode, let reader = front.reader {
+      if draw < 1 {
+        reader.error(node, "'draw' must be 1 or more")
+      } else if draw > result.questionCount {
+        reader.error(
+          node, "'draw' is \(draw) but the lesson has only \(result.questionCount) question\(result.questionCount == 1 ? "" : "s")")
+      }
+    }
+
+    guard let id = front.id, let title = front.title, !sink.hasErrors else { return result }
+    let minutes = front.minutes ?? max(1, (scan.wordCount + 199) / 200 + (questionCount + 1) / 2)
+    var lesson = Lesson(
+      id: id, title: title, summary: front.summary, objectives: front.objectives,
+      estimatedMinutes: minutes, kind: entry.kind, required: entry.required, policy: front.policy,
+      draw: front.draw, items: items, path: entry.path, digest: "")
+    lesson.digest = Digests.lesson(lesson)
+    result.lesson = lesson
+    return result
+  }
+
+  private static func trimmedLine(_ source: SourceFile, _ line: Int) -> Substring {
+    let range = source.lineRange(line)
+    var end = range.upperBound
+    while end > range.lowerBound, source.bytes[end - 1] == 0x20 || source.bytes[end - 1] == 0x09 {
+      end -= 1
+    }
+    // Only `---` and `...` matter here, so a byte comparison is enough.
+    let count = end - range.lowerBound
+    if count == 3 {
+      let a = source.bytes[range.lowerBound]
+      if (a == 0x2D || a == 0x2E) && source.bytes[range.lowerBound + 1] == a
+        && source.bytes[range.lowerBound + 2] == a
+      {
+        return a == 0x2D ? "---" : "..."
+      }
+    }
+    return ""
+  }
+
+  private static func readFrontMatter(
+    _ root: Node, reader: YAMLReader, into front: inout FrontMatter, sink: DiagnosticSink
+  ) {
+    guard let fields = reader.fields(root, what: "front matter", known: frontMatterKeys) else {
+      return
+    }
+    if fields.keys["id"] == nil {
+      sink.error(1, 1, "front matter has no 'id'")
+    } else if let idNode = fields["id"], let id = reader.string(fields, "id", required: true) {
+      let at = reader.location(idNode)
+      front.idLine = at.line
+      front.idColumn = at.column
+      if isSlug(id) {
+        front.id = id
+      } else {
+        reader.error(idNode, "lesson id '\(id)' is not a slug (use a-z, 0-9 and single dashes)")
+      }
+    }
+    front.title = reader.string(fields, "title", required: fields.keys["title"] != nil)
+    front.summary = reader.string(fields, "summary") ?? ""
+    front.objectives = reader.strings(fields, "objectives", singleAllowed: true) ?? []
+    if let node = reader.value(fields, "minutes"), let minutes = reader.integer(fields, "minutes") {
+      if minutes >= 1 {
+        front.minutes = minutes
+      } else {
+        reader.error(node, "'minutes' must be 1 or more")
+      }
+    }
+    if let node = reader.value(fields, "policy") {
+      front.policy = PolicyDecoder.decode(node, over: front.policy, reader: reader)
+    }
+    if let node = reader.value(fields, "draw"), let draw = reader.integer(fields, "draw") {
+      front.draw = draw
+      front.drawNode = node
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The one writer of a learner's journal. Holds the learner's lock from `ProgressStore.openJournal`
+/// until `close()`; every `append` is on disk before it returns.
+public final class JournalWriter {
+  /// Events between checkpoints written while the journal is open.
+  public static let checkpointInterval = 500
+
+  public let learner: LearnerID
+  public let journalPath: String
+  public let checkpointPath: String
+  /// What opening the journal found (a torn tail set aside, invalid lines skipped).
+  public let warnings: [String]
+  /// Where a torn tail found on opening was moved, if there was one.
+  public let tornFilePath: String?
+  public private(set) var summary: JournalSummary
+
+  private var journalFD: Int32
+  private var lockFD: Int32
+  private var length: Int
+  private var lines: Int
+  private var sinceCheckpoint = 0
+
+  init(learner: LearnerID, directory: String) throws(JournalError) {
+    self.learner = learner
+    journalPath = directory + "/journal.jsonl"
+    checkpointPath = directory + "/checkpoint.json"
+    let lockPath = directory + "/lock"
+
+    let lock = try POSIX.open(lockPath, flags: O_RDWR | O_CREAT)
+    if flock(lock, LOCK_EX | LOCK_NB) != 0 {
+      let code = errno
+      let holder = Self.readPID(lock)
+      Glibc.close(lock)
+      if code == EWOULDBLOCK { throw .locked(learner: learner.rawValue, pid: holder) }
+      throw .io(path: lockPath, operation: "lock", code: code)
+    }
+    // The pid is only for the message another session shows; the flock is the lock.
+    let pid = Array("\(getpid())\n".utf8)
+    _ = ftruncate(lock, 0)
+    _ = pid.withUnsafeBytes { pwrite(lock, $0.baseAddress!, $0.count, 0) }
+
+    do throws(JournalError) {
+      let existed = POSIX.fileSize(journalPath) != nil
+      let fd = try POSIX.open(journalPath, flags: O_RDWR | O_APPEND | O_CREAT)
+      if !existed { POSIX.syncDirectory(directory) }
+      let loaded: LoadedJournal
+      var torn: String? = nil
+      do throws(JournalError) {
+        loaded = try LoadedJournal.load(fd: fd, journal: journalPath, checkpoint: checkpointPath)
+        if loaded.totalLength > loaded.cleanLength {
+          torn = try Self.setAside(fd: fd, from: loaded.cleanLength, path: journalPath, directory: directory)
+        }
+      } catch {
+        Glibc.close(fd)
+        throw error
+      }
+      journalFD = fd
+      lockFD = lock
+      summary = loaded.summary
+      warnings = loaded.warnings
+      length = loaded.cleanLength
+      lines = loaded.lines
+      tornFilePath = torn
+      sinceCheckpoint = loaded.replayed
+    } catch {
+      Glibc.close(lock)
+      throw error
+    }
+  }
+
+  deinit {
+    close()
+  }
+
+  private static func readPID(_ fd: Int32) -> Int32? {
+    var buffer = [UInt8](repeating: 0, count: 32)
+    let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+    guard n > 0 else { return nil }
+    let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return Int32(text)
+  }
+
+  /// Moves the journal's bytes from `offset` on into `journal.torn-<timestamp>` (kept, 0600),
+  /// then truncates them off, so the next append starts on a clean line.
+  private static func setAside(fd: Int32, from offset: Int, path: String, directory: String) throws(JournalError) -> String {
+    let bytes = try POSIX.readAll(fd, from: offset, path: path)
+    let stamp = JournalEvent.timestamp().replacingOccurrences(of: ":", with: "")
+    var sidePath = "\(directory)/journal.torn-\(stamp)"
+    var n = 1
+    while POSIX.fileSize(sidePath) != nil {
+      n += 1
+      sidePath = "\(directory)/journal.torn-\(stamp)-\(n)"
+    }
+    let side = try POSIX.open(sidePath, flags: O_WRONLY | O_CREAT | O_EXCL)
+    defer { Glibc.close(side) }
+    try POSIX.writeAll(side, bytes, path: sidePath)
+    try POSIX.sync(side, path: sidePath)
+    POSIX.syncDirectory(directory)
+    // Only after the copy is durable may the original bytes go.
+    if ftruncate(fd, off_t(offset)) != 0 { throw .io(path: path, operation: "truncate", code: errno) }
+    try POSIX.sync(fd, path: path)
+    return sidePath
+  }
+
+  /// Appends one event: a single write(2) of the whole line, then fsync. Returns only when the
+  /// event is durable; only then does it count as accepted.
+  public func append(_ event: JournalEvent) throws(JournalError) {
+    guard journalFD >= 0 else { throw .closed }
+    var line = try JournalCodec.encode(event)
+    line.append(0x0A)
+    let written = line.withUnsafeBytes { write(journalFD, $0.baseAddress!, $0.count) }
+    if written != line.count {
+      let code = written < 0 ? errno : ENOSPC
+      // A partial line would tear the journal: cut it off again, so the file stays clean.
+      _ = ftruncate(journalFD, off_t(length))
+      throw .io(path: journalPath, operation: "write", code: code)
+    }
+    try POSIX.sync(journalFD, path: journalPath)
+    length += line.count
+    lines += 1
+    summary.apply(event)
+    sinceCheckpoint += 1
+    if sinceCheckpoint >= Self.checkpointInterval {
+      // A checkpoint is an optimisation; failing to write one must not fail the answer.
+      try? writeCheckpoint()
+    }
+  }
+
+  /// Saves `checkpoint.json` for the journal as it is now (atomically).
+  public func writeCheckpoint() throws(JournalError) {
+    guard journalFD >= 0, length > 0 else { return }
+    guard let checkpoint = Checkpoint.make(fd: journalFD, length: length, lines: lines, summary: summary)
+    else { throw .io(path: journalPath, operation: "read", code: errno) }
+    try checkpoint.save(checkpointPath)
+    sinceCheckpoint = 0
+  }
+
+  /// Writes a checkpoint and releases the lock. Safe to call more than once.
+  public func close() {
+    guard journalFD >= 0 else { return }
+    if sinceCheckpoint > 0 { try? writeCheckpoint() }
+    Glibc.close(journalFD)
+    journalFD = -1
+    _ = ftruncate(lockFD, 0)
+    Glibc.close(lockFD)
+    lockFD = -1
+  }
+
+  public var isClosed: Bool { journalFD < 0 }
+}

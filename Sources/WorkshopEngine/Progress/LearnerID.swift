@@ -1,0 +1,89 @@
+import Foundation
+
+/// A learner's id: the name of their folder under `progress/`. Validated so it can never
+/// escape that folder (no `/`, no `..`, no leading dot).
+public struct LearnerID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+  public let rawValue: String
+
+  public init(validating text: String) throws(LearnerError) {
+    guard Self.isValid(text) else { throw .invalidID(text) }
+    rawValue = text
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard Self.isValid(text) else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "invalid learner id '\(text)'"))
+    }
+    rawValue = text
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(rawValue)
+  }
+
+  public var description: String { rawValue }
+
+  public static func < (a: LearnerID, b: LearnerID) -> Bool { a.rawValue < b.rawValue }
+
+  /// `^[a-z0-9][a-z0-9_-]{0,63}$`
+  public static func isValid(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    guard (1...64).contains(bytes.count) else { return false }
+    for (i, b) in bytes.enumerated() {
+      let alnum = (b >= 97 && b <= 122) || (b >= 48 && b <= 57)
+      if i == 0 ? !alnum : !(alnum || b == 45 || b == 95) { return false }
+    }
+    return true
+  }
+
+  /// "Ana María" → "ana-maria". Diacritics are folded, anything else that is not a letter or
+  /// digit becomes a single '-'. Nil when nothing usable is left.
+  public static func slug(fromName name: String) -> LearnerID? {
+    let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    var out = ""
+    var pendingDash = false
+    for scalar in folded.unicodeScalars {
+      let piece: String?
+      switch scalar {
+      case "a"..."z", "0"..."9": piece = String(scalar)
+      case "A"..."Z": piece = String(scalar).lowercased()
+      default: piece = extraFolds[scalar]
+      }
+      if let piece {
+        if pendingDash, !out.isEmpty { out += "-" }
+        pendingDash = false
+        out += piece
+      } else {
+        pendingDash = true
+      }
+    }
+    if out.utf8.count > 64 {
+      out = String(out.utf8.prefix(64))!
+      while out.hasSuffix("-") { out.removeLast() }
+    }
+    return try? LearnerID(validating: out)
+  }
+
+  // Letters that carry no combining mark, so diacritic folding leaves them alone.
+  private static let extraFolds: [Unicode.Scalar: String] = [
+    "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "đ": "d",
+    "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i",
+  ]
+}
+
+/// `progress/<id>/profile.json`.
+public struct LearnerProfile: Sendable, Codable, Hashable {
+  public var id: LearnerID
+  public var name: String
+  /// UTC timestamp, as in the journal.
+  public var created: String
+
+  public init(id: LearnerID, name: String, created: String = JournalEvent.timestamp()) {
+    self.id = id
+    self.name = name
+    self.created = created
+  }
+}

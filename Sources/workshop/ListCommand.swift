@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import WorkshopEngine
+
+struct List: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list",
+    abstract: "List courses and lessons (with a learner's status when one is given).")
+
+  @OptionGroup var location: LocationOptions
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Show this learner's status (default: $WORKSHOP_LEARNER).", valueName: "name"))
+  var learner: String?
+
+  @Flag(name: .long, help: "Print JSON.")
+  var json = false
+
+  func run() throws {
+    let (library, diagnostics) = LessonLoader.load(root: location.lessonsRoot)
+    let store = ProgressStore(root: location.progressRoot)
+    let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
+    var learnerID: LearnerID?
+    var summary: JournalSummary?
+    if let learnerText, !learnerText.isEmpty {
+      guard let id = store.resolveLearner(learnerText) else {
+        throw ValidationError("'\(learnerText)' is not a usable learner name.")
+      }
+      learnerID = id
+      let loaded = try store.summary(id)
+      summary = loaded.summary
+      for warning in loaded.warnings { Output.note("warning: \(warning)") }
+      if store.profile(id) == nil, loaded.summary.eventCount == 0 {
+        Output.note("No progress saved for '\(id)' yet.")
+      }
+    }
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    if errors > 0 {
+      Output.note("\(errors) problem(s) in \(location.lessonsRoot); run `workshop lint` for details.")
+    }
+
+    let states = library.courses.map { course in
+      summary.map { ProgressDeriver.state(of: course, summary: $0) }
+    }
+
+    if json {
+      let courses = zip(library.courses, states).map { course, state in
+        ListJSON.Course(
+          id: course.id, title: course.title, version: course.version,
+          completed: state?.completed,
+          lessons: course.lessons.map { lesson in
+            let ls = state?.lesson(lesson.id)
+            return ListJSON.Lesson(
+              id: lesson.id, title: lesson.title, minutes: lesson.estimatedMinutes,
+              kind: lesson.kind.rawValue, required: lesson.required,
+              status: ls.map { StatusJSON($0.status) })
+          })
+      }
+      try Output.json(ListJSON(learner: learnerID?.rawValue, courses: courses))
+      return
+    }
+
+    if library.courses.isEmpty {
+      print("No courses found in \(location.lessonsRoot).")
+      return
+    }
+    var out = ""
+    for (index, (course, state)) in zip(library.courses, states).enumerated() {
+      if index > 0 { out += "\n" }
+      var heading = "\(course.title)  (\(course.id))"
+      if let state {
+        let required = course.lessons.filter(\.required)
+        let passed = state.lessons.filter { ls in
+          ls.everPassed && required.contains { $0.id == ls.lessonID }
+        }.count
+        heading += state.completed ? "  completed" : "  \(passed) of \(required.count) required passed"
+      }
+      out += heading + "\n"
+      var rows: [[String]] = [["#", "Lesson", "Id", "Min"] + (state == nil ? [] : ["Status"])]
+      for (n, lesson) in course.lessons.enumerated() {
+        var title = lesson.title
+        if !lesson.required { title += " (optional)" }
+        if lesson.kind == .assessment { title += " [assessment]" }
+        var row = ["\(n + 1)", title, lesson.id, "\(lesson.estimatedMinutes)"]
+        if let ls = state?.lesson(lesson.id) { row.append(Output.status(ls.status)) }
+        rows.append(row)
+      }
+      out += Output.table(rows, rightAligned: [0, 3], indent: 2)
+    }
+    print(out, terminator: "")
+  }
+}
+
+struct ListJSON: Encodable {
+  struct Lesson: Encodable {
+    var id: String
+    var title: String
+    var minutes: Int
+    var kind: String
+    var required: Bool
+    var status: StatusJSON?
+  }
+  struct Course: Encodable {
+    var id: String
+    var title: String
+    var version: String
+    var completed: Bool?
+    var lessons: [Lesson]
+  }
+  var learner: String?
+  var courses: [Course]
+}
+
+struct StatusJSON: Encodable {
+  var state: String
+  var answered: Int?
+  var total: Int?
+  var score: Double?
+
+  init(_ status: LessonState.Status) {
+    switch status {
+    case .notStarted: state = "not-started"
+    case .inProgress(let answered, let total):
+      state = "in-progress"
+      self.answered = answered
+      self.total = total
+    case .passed(let score):
+      state = "passed"
+      self.score = score
+    case .notPassed(let score):
+      state = "not-passed"
+      self.score = score
+    }
+  }
+}
+
+/// Plain, aligned text for the progress commands.
+enum Output {
+  static func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  static func json(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+  }
+
+  static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+
+  static func status(_ status: LessonState.Status) -> String {
+    switch status {
+    case .notStarted: "not started"
+    case .inProgress(let answered, let total): "in progress \(answered)/\(total)"
+    case .passed(let score): "passed \(percent(score))"
+    case .notPassed(let score): "not passed \(percent(score))"
+    }
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    let minutes = Int((seconds / 60).rounded())
+    if seconds <= 0 { return "-" }
+    if minutes < 1 { return "<1m" }
+    if minutes < 60 { return "\(minutes)m" }
+    let m = minutes % 60
+    return "\(minutes / 60)h \(m < 10 ? "0" : "")\(m)m"
+  }
+
+  /// Columns padded to their widest cell (counted in characters), two spaces apart.
+  static func table(_ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0) -> String {
+    let columns = rows.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var out = ""
+    for row in rows {
+      var line = String(repeating: " ", count: indent)
+      for (i, cell) in row.enumerated() {
+        let pad = String(repeating: " ", count: widths[i] - cell.count)
+        let last = i == row.count - 1
+        line += rightAligned.contains(i) ? pad + cell : (last ? cell : cell + pad)
+        if !last { line += "  " }
+      }
+      out += line + "\n"
+    }
+    return out
+  }
+}
