@@ -24,8 +24,8 @@ extension Question {
     switch body {
     case .single(let c), .multiple(let c): c.count
     case .trueFalse: 2
-    case .ordering(let items): items.count
-    case .matching(let pairs): pairs.count
+    case .ordering(let items, _): items.count
+    case .matching(let pairs, _): pairs.count
     case .shortAnswer, .numeric: 0
     }
   }
@@ -36,8 +36,8 @@ extension Question {
     case .single(let c), .multiple(let c):
       .choices(c.indices.filter { c[$0].correct })
     case .trueFalse(let answer, _, _): .choices([answer ? 0 : 1])
-    case .ordering(let items): .order(Array(items.indices))
-    case .matching(let pairs): .matches(Array(pairs.indices))
+    case .ordering(let items, _): .order(Array(items.indices))
+    case .matching(let pairs, _): .matches(Array(pairs.indices))
     case .shortAnswer(let s): s.accepted.first.map(Response.text)
     case .numeric(let n):
       switch n.rule {
@@ -55,8 +55,8 @@ extension Question {
       c.enumerated().filter(\.element.correct).map { "\(letter($0.offset)). \($0.element.text)" }
         .joined(separator: "; ")
     case .trueFalse(let answer, _, _): answer ? "True" : "False"
-    case .ordering(let items): items.joined(separator: " → ")
-    case .matching(let pairs): pairs.map { "\($0.left) — \($0.right)" }.joined(separator: "; ")
+    case .ordering(let items, _): items.joined(separator: " → ")
+    case .matching(let pairs, _): pairs.map { "\($0.left) — \($0.right)" }.joined(separator: "; ")
     case .shortAnswer(let s): s.accepted.joined(separator: " / ")
     case .numeric(let n):
       switch n.rule {

@@ -723,8 +723,8 @@ public struct Classroom: Sendable {
     switch q.body {
     case .single(let c), .multiple(let c): v.choices = arranged(c.map(\.text))
     case .trueFalse: v.choices = ["True", "False"]
-    case .ordering(let items): v.items = arranged(items)
-    case .matching(let pairs):
+    case .ordering(let items, _): v.items = arranged(items)
+    case .matching(let pairs, _):
       v.left = pairs.map(\.left)
       v.right = arranged(pairs.map(\.right))
     case .shortAnswer, .numeric: break

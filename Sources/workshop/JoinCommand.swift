@@ -92,7 +92,7 @@ struct SavedSeat: Codable {
   func save(folder: String) {
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     guard let data = try? JSONEncoder().encode(self) else { return }
-    FileManager.default.createFile(atPath: Self.path(folder), contents: data, attributes: [.posixPermissions: 0o600])
+    _ = FileManager.default.createFile(atPath: Self.path(folder), contents: data, attributes: [.posixPermissions: 0o600])
   }
 }
 
@@ -161,7 +161,7 @@ final class LearnerScreen: @unchecked Sendable {
         let dir = (folder as NSString).appendingPathComponent("records")
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = (dir as NSString).appendingPathComponent("live-\(m.participant ?? "record")-\(SavedSeat.load(folder: folder)?.session ?? "session").json")
-        FileManager.default.createFile(atPath: path, contents: Data(record.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: Data(record.utf8), attributes: [.posixPermissions: 0o600])
         say("Your signed record: \(path)")
       }
       try? FileManager.default.removeItem(atPath: SavedSeat.path(folder))

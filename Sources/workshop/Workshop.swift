@@ -11,6 +11,9 @@ struct Workshop: ParsableCommand {
       List.self,
       ProgressCommand.self,
       Lint.self,
+      ServeCommand.self,
+      JoinCommand.self,
+      KeysCommand.self,
     ]
   )
 }
