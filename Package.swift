@@ -133,6 +133,7 @@ let package = Package(
     .testTarget(
       name: "WorkshopRecordsTests",
       dependencies: ["WorkshopRecords", "WorkshopEngine", "WorkshopTestSupport"],
+      exclude: ["Golden"],
       swiftSettings: strictSettings
     ),
     .testTarget(
