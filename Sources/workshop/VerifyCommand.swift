@@ -19,6 +19,11 @@ struct VerifyCommand: ParsableCommand {
 
   @OptionGroup var location: LocationOptions
 
+  // Live-session records (workshop serve) carry an Ed25519 signature; see KeysCommand.swift.
+  @Option(name: .long, help: ArgumentHelp(
+    "Instructor public key (file or base64) that live-session records must be signed with.", valueName: "key"))
+  var key: String?
+
   func run() throws {
     let data: Data
     do {
@@ -26,6 +31,9 @@ struct VerifyCommand: ParsableCommand {
     } catch {
       CLIOutput.error("\(error)")
       throw ExitCode(64)
+    }
+    if LiveRecordVerification.isLiveRecord(data) {
+      throw ExitCode(LiveRecordVerification.run(data: data, file: file, key: key, lessonsRoot: location.lessonsRoot))
     }
     let root = location.lessonsRoot
     var isDirectory: ObjCBool = false

@@ -14,6 +14,9 @@ struct Workshop: ParsableCommand {
       ExportCommand.self,
       VerifyCommand.self,
       RosterCommand.self,
+      ServeCommand.self,
+      JoinCommand.self,
+      KeysCommand.self,
     ]
   )
 }
