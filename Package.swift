@@ -14,7 +14,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
   ],
   targets: [
@@ -23,6 +22,11 @@ let package = Package(
       name: "CCmark",
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"])]
+    ),
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
     ),
     .systemLibrary(
       name: "CReadline",
@@ -34,7 +38,7 @@ let package = Package(
       name: "WorkshopEngine",
       dependencies: [
         "CCmark",
-        .product(name: "Yams", package: "Yams"),
+        "CYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictSettings

@@ -18,7 +18,7 @@ struct List: ParsableCommand {
   var json = false
 
   func run() throws {
-    let (library, diagnostics) = LessonLoader.load(root: location.lessonsRoot)
+    let (library, diagnostics) = LessonLoader.loadCached(root: location.lessonsRoot)
     let store = ProgressStore(root: location.progressRoot)
     let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
     var learnerID: LearnerID?

@@ -42,7 +42,7 @@ struct ProgressCommand: ParsableCommand {
       }
     }
 
-    let (library, _) = LessonLoader.load(root: location.lessonsRoot)
+    let (library, _) = LessonLoader.loadCached(root: location.lessonsRoot)
     var reports: [ProgressJSON.Learner] = []
     var text = ""
     for (n, id) in ids.enumerated() {
