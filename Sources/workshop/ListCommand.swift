@@ -20,7 +20,7 @@ struct List: ParsableCommand {
   func run() throws {
     let (library, diagnostics) = LessonLoader.loadCached(root: location.lessonsRoot)
     let store = ProgressStore(root: location.progressRoot)
-    let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
+    let learnerText = learner ?? environment("WORKSHOP_LEARNER")
     var learnerID: LearnerID?
     var summary: JournalSummary?
     if let learnerText, !learnerText.isEmpty {

@@ -19,7 +19,7 @@ struct ProgressCommand: ParsableCommand {
 
   func run() throws {
     let store = ProgressStore(root: location.progressRoot)
-    let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
+    let learnerText = learner ?? environment("WORKSHOP_LEARNER")
     let ids: [LearnerID]
     if let learnerText, !learnerText.isEmpty {
       guard let id = store.resolveLearner(learnerText) else {

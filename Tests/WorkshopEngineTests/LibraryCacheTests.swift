@@ -106,6 +106,21 @@ import Testing
     #expect(lessonStamp.isCurrent())
   }
 
+  @Test func contentHashesAreDroppedOnceTheClockHasMovedOn() {
+    let now = Int64(Date().timeIntervalSince1970 * 1e9)
+    func stamp(changedAgo seconds: Double) -> FileStamp {
+      let at = now - Int64(seconds * 1e9)
+      return FileStamp(
+        path: "x", isDirectory: false, device: 1, inode: 2, size: 3, modified: at, changed: at,
+        contentHash: Array(repeating: 0, count: 32))
+    }
+    #expect(stamp(changedAgo: 60).hashIsRedundant)
+    #expect(!stamp(changedAgo: 0.1).hashIsRedundant)
+    var plain = stamp(changedAgo: 60)
+    plain.contentHash = nil
+    #expect(!plain.hashIsRedundant)
+  }
+
   @Test func addedFilesAndCoursesAreSeen() throws {
     let folder = try TemporaryFolder()
     let root = try course(folder)

@@ -26,7 +26,18 @@ public enum LessonLoader {
   {
     guard let cacheDirectory else { return load(root: root) }
     let file = LibraryCache.file(for: root, in: cacheDirectory)
-    if let cached = LibraryCache.read(path: file, root: root) { return cached }
+    if let cached = LibraryCache.readSnapshot(path: file, root: root) {
+      // Files that had just changed when they were read are checked by content until the clock
+      // has moved on; after that their timestamps suffice, and the snapshot drops the hashes.
+      if cached.stamps.contains(where: \.hashIsRedundant) {
+        var stamps = cached.stamps
+        for i in stamps.indices where stamps[i].hashIsRedundant { stamps[i].contentHash = nil }
+        LibraryCache.write(
+          path: file, root: root, library: cached.library, diagnostics: cached.diagnostics,
+          stamps: stamps)
+      }
+      return (cached.library, cached.diagnostics)
+    }
     let result = loadAll(root: root)
     let courses = result.courses.filter { !$0.hasErrors }.map(\.course)
     let library = LessonLibrary(root: root, courses: courses)

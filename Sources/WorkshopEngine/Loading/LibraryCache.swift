@@ -36,7 +36,7 @@ struct FileStamp: Sendable, Hashable {
     }
   }
 
-  fileprivate init(
+  init(
     path: String, isDirectory: Bool, device: UInt64, inode: UInt64, size: Int64,
     modified: Int64, changed: Int64, contentHash: [UInt8]?
   ) {
@@ -55,6 +55,15 @@ struct FileStamp: Sendable, Hashable {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return FileStamp(path: path, info: info) { listing(path) }
+  }
+
+  /// Whether the content hash is no longer needed: the last change is now far enough in the past
+  /// that any later change would move the timestamps.
+  var hashIsRedundant: Bool {
+    guard contentHash != nil else { return false }
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return max(modified, changed) < Self.nanoseconds(now) - Self.racyWindowNanoseconds
   }
 
   /// Whether the file or folder is still as it was.
@@ -111,12 +120,19 @@ enum LibraryCache {
   static let magic: [UInt8] = Array("WSLIBv1\n".utf8)
 
   /// `$WORKSHOP_CACHE`, else `$XDG_CACHE_HOME/workshop`, else `~/.cache/workshop`.
-  static func directory(environment: [String: String] = ProcessInfo.processInfo.environment)
-    -> String?
-  {
-    if let dir = environment["WORKSHOP_CACHE"], !dir.isEmpty { return dir }
-    if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/workshop" }
-    if let home = environment["HOME"], !home.isEmpty { return join(home, ".cache/workshop") }
+  static func directory() -> String? {
+    // getenv, not ProcessInfo: that builds a dictionary of the whole environment on every call.
+    directory { getenv($0).map { String(cString: $0) } }
+  }
+
+  static func directory(environment: [String: String]) -> String? {
+    directory { environment[$0] }
+  }
+
+  private static func directory(_ variable: (String) -> String?) -> String? {
+    if let dir = variable("WORKSHOP_CACHE"), !dir.isEmpty { return dir }
+    if let xdg = variable("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/workshop" }
+    if let home = variable("HOME"), !home.isEmpty { return join(home, ".cache/workshop") }
     return nil
   }
 
@@ -138,8 +154,19 @@ enum LibraryCache {
 
   // MARK: Reading
 
+  /// A snapshot read back from the cache.
+  struct Snapshot {
+    var library: LessonLibrary
+    var diagnostics: [Diagnostic]
+    var stamps: [FileStamp]
+  }
+
   /// The cached library, when the file is intact and every stamp still matches.
   static func read(path: String, root: String) -> (LessonLibrary, [Diagnostic])? {
+    readSnapshot(path: path, root: root).map { ($0.library, $0.diagnostics) }
+  }
+
+  static func readSnapshot(path: String, root: String) -> Snapshot? {
     guard let bytes = FileStamp.contents(path), bytes.count > magic.count + 8,
       Array(bytes[0..<magic.count]) == magic
     else { return nil }
@@ -156,7 +183,8 @@ enum LibraryCache {
       let diagnostics = try input.array { (i) throws(BinaryIn.Malformed) in try i.diagnostic() }
       let courses = try input.array { (i) throws(BinaryIn.Malformed) in try i.cachedCourse() }
       guard input.i == input.bytes.count else { return nil }
-      return (LessonLibrary(root: root, courses: courses), diagnostics)
+      return Snapshot(
+        library: LessonLibrary(root: root, courses: courses), diagnostics: diagnostics, stamps: stamps)
     } catch {
       return nil
     }
