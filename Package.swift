@@ -14,7 +14,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     // Live sessions (workshop serve / join)
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -28,6 +27,11 @@ let package = Package(
       providers: [.apt(["libcmark-dev"])]
     ),
     .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
+    .systemLibrary(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"])]
     ),
@@ -37,7 +41,7 @@ let package = Package(
       name: "WorkshopEngine",
       dependencies: [
         "CCmark",
-        .product(name: "Yams", package: "Yams"),
+        "CYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictSettings
@@ -67,7 +71,6 @@ let package = Package(
         "WorkshopEngine",
         "WorkshopRecords",
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Yams", package: "Yams"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

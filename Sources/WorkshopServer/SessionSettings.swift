@@ -1,6 +1,5 @@
 import Foundation
 import WorkshopEngine
-import Yams
 
 /// The instructor's policy file for one live session. Every key is optional; a key that is
 /// present wins over the course's and the lesson's policy.
@@ -66,32 +65,39 @@ public struct SessionSettings: Sendable, Hashable, Codable {
 
   /// Reads a policy file; every problem is reported with the key it concerns.
   public static func parse(yaml text: String) throws(ParseError) -> SessionSettings {
-    let node: Any?
-    do { node = try Yams.load(yaml: text) } catch {
+    let root: YAMLNode?
+    do { root = try YAML.parse(text) } catch {
       throw ParseError(message: "not valid YAML: \(error)")
     }
-    guard let node else { return SessionSettings() }
-    guard let map = node as? [String: Any] else {
+    guard let root, !root.isNull else { return SessionSettings() }
+    guard case .mapping(let pairs) = root.content else {
       throw ParseError(message: "a policy file is a map of keys, such as `attempts: 1`")
+    }
+    var map: [String: YAMLNode] = [:]
+    for pair in pairs {
+      guard let key = pair.key.string else {
+        throw ParseError(message: "line \(pair.key.line): keys are plain words, such as `attempts`")
+      }
+      map[key] = pair.value
     }
     var s = SessionSettings()
     func int(_ key: String, _ range: ClosedRange<Int>) throws(ParseError) -> Int? {
       guard let v = map[key] else { return nil }
-      guard let i = v as? Int, range.contains(i) else {
+      guard let i = v.integer, range.contains(i) else {
         throw ParseError(message: "`\(key)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
       }
       return i
     }
     func bool(_ key: String) throws(ParseError) -> Bool? {
       guard let v = map[key] else { return nil }
-      guard let b = v as? Bool else { throw ParseError(message: "`\(key)` must be true or false") }
+      guard let b = v.bool else { throw ParseError(message: "`\(key)` must be true or false") }
       return b
     }
     for key in map.keys.sorted() where !Self.keys.contains(key) {
       throw ParseError(message: "unknown key `\(key)`; known keys: \(Self.keys.sorted().joined(separator: ", "))")
     }
     if let v = map["mode"] {
-      guard let m = (v as? String).flatMap(Policy.Mode.init(rawValue:)) else {
+      guard let m = v.string.flatMap(Policy.Mode.init(rawValue:)) else {
         throw ParseError(message: "`mode` must be learn or exam")
       }
       s.mode = m
@@ -103,8 +109,7 @@ public struct SessionSettings: Sendable, Hashable, Codable {
     s.shuffle = try bool("shuffle")
     if let t = try int("timer", 0...3600) { s.timer = t == 0 ? nil : t }
     if let v = map["pass_mark"] {
-      let d = (v as? Double) ?? (v as? Int).map(Double.init)
-      guard let d, (0...1).contains(d) else {
+      guard let d = v.number, (0...1).contains(d) else {
         throw ParseError(message: "`pass_mark` must be a share from 0 to 1, such as 0.7")
       }
       s.passMark = d
@@ -112,7 +117,7 @@ public struct SessionSettings: Sendable, Hashable, Codable {
     s.anonymous = try bool("anonymous") ?? false
     s.leaderboard = try bool("leaderboard") ?? false
     if let v = map["pacing"] {
-      guard let p = (v as? String).flatMap(Pacing.init(rawValue:)) else {
+      guard let p = v.string.flatMap(Pacing.init(rawValue:)) else {
         throw ParseError(message: "`pacing` must be instructor or student")
       }
       s.pacing = p
