@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 
 /// Checks xAPI 1.0.3 statements against the rules a conformant LRS enforces (xAPI-Data §2.2,
 /// §2.4 and the ADL conformance suite's negative cases), so that an export is known to be
@@ -195,18 +196,9 @@ public enum XAPIValidator {
       return nil
     }
     guard i == u.count else { return nil }
-    let days = daysFromCivil(y, mo, d)
+    let days = Timestamp.daysFromCivil(y, mo, d)
     let seconds = Double(days * 86_400 + h * 3600 + mi * 60 + sec - offset) + fraction
     return Date(timeIntervalSince1970: seconds)
-  }
-
-  static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-    let y = m <= 2 ? y0 - 1 : y0
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
   }
 
   static let interactionTypes: Set<String> = [
