@@ -14,8 +14,10 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    // Live sessions (workshop serve / join)
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
   ],
   targets: [
     // MARK: System libraries (Debian -dev packages)
@@ -23,6 +25,11 @@ let package = Package(
       name: "CCmark",
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"])]
+    ),
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
     ),
     .systemLibrary(
       name: "CReadline",
@@ -34,7 +41,7 @@ let package = Package(
       name: "WorkshopEngine",
       dependencies: [
         "CCmark",
-        .product(name: "Yams", package: "Yams"),
+        "CYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictSettings
@@ -57,6 +64,20 @@ let package = Package(
       swiftSettings: strictSettings
     ),
 
+    // MARK: Live sessions: the classroom state machine and its Hummingbird/WebSocket server.
+    .target(
+      name: "WorkshopServer",
+      dependencies: [
+        "WorkshopEngine",
+        "WorkshopRecords",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+      ],
+      swiftSettings: strictSettings
+    ),
+
     // MARK: Command-line interface
     .executableTarget(
       name: "workshop",
@@ -64,6 +85,7 @@ let package = Package(
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
+        "WorkshopServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
@@ -74,6 +96,15 @@ let package = Package(
       name: "workshop-bench",
       dependencies: ["WorkshopEngine", "WorkshopRecords"],
       path: "Benchmarks/workshop-bench",
+      swiftSettings: strictSettings
+    ),
+
+    // Simulated classroom: many learners over WebSockets on loopback
+    // (run with `swift run -c release workshop-loadgen`).
+    .executableTarget(
+      name: "workshop-loadgen",
+      dependencies: ["WorkshopServer", "WorkshopEngine", "WorkshopRecords"],
+      path: "Benchmarks/workshop-loadgen",
       swiftSettings: strictSettings
     ),
 
@@ -105,11 +136,29 @@ let package = Package(
     .testTarget(
       name: "WorkshopRecordsTests",
       dependencies: ["WorkshopRecords", "WorkshopEngine", "WorkshopTestSupport"],
+      exclude: ["Golden"],
       swiftSettings: strictSettings
     ),
     .testTarget(
       name: "WorkshopCLITests",
       dependencies: ["WorkshopEngine", "WorkshopTestSupport"],
+      swiftSettings: strictSettings
+    ),
+      // Serves a built-in course until killed; the restart tests SIGKILL it.
+    .executableTarget(
+      name: "live-session-tool",
+      dependencies: ["WorkshopServer", "WorkshopEngine", "WorkshopRecords"],
+      path: "Tests/LiveSessionTool",
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "WorkshopServerTests",
+      dependencies: [
+        "WorkshopServer", "WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+      ],
       swiftSettings: strictSettings
     ),
   ]

@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|all]
+//   swift run -c release workshop-bench [lint|replay|list|records|all]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -101,6 +101,29 @@ func benchList() throws {
     String(format: "%.1f ms median", ProcessTiming.median(floor)), target: "-")
 }
 
+/// Prints every course, lesson and question digest under a folder, to check that a change to the
+/// loader leaves them as they were: `workshop-bench digests DIR [--synthetic]`.
+func printDigests() throws {
+  let arguments = CommandLine.arguments
+  guard arguments.count >= 3 else {
+    print("usage: workshop-bench digests DIR [--synthetic]")
+    exit(2)
+  }
+  let root = arguments[2]
+  if arguments.contains("--synthetic") {
+    try SyntheticPack.write(to: root, lessons: 50, questions: 20)
+  }
+  let (library, diagnostics) = LessonLoader.load(root: root)
+  for diagnostic in diagnostics { print(diagnostic) }
+  for course in library.courses {
+    print("course \(course.id) \(course.digest)")
+    for lesson in course.lessons {
+      print("  lesson \(lesson.id) \(lesson.digest) \(lesson.estimatedMinutes)")
+      for question in lesson.questions { print("    question \(question.id) \(question.digest)") }
+    }
+  }
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 #if DEBUG
   print("note: this is a debug build; figures are only meaningful with `-c release`")
@@ -109,11 +132,14 @@ switch which {
 case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
+case "records": RecordsBenchmarks.run().forEach { print($0) }
+case "digests": try printDigests()
 case "all":
   try benchLint()
   try benchReplay()
   try benchList()
+  RecordsBenchmarks.run().forEach { print($0) }
 default:
-  print("usage: workshop-bench [lint|replay|list|all]")
+  print("usage: workshop-bench [lint|replay|list|records|all]")
   exit(2)
 }

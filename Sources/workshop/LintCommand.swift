@@ -3,7 +3,9 @@ import Foundation
 import WorkshopEngine
 
 struct Lint: ParsableCommand {
+  // An explicit name: deriving it from the type name costs every start-up a type-name lookup.
   static let configuration = CommandConfiguration(
+    commandName: "lint",
     abstract: "Check lesson packs and report every problem as path:line:column.")
 
   @OptionGroup var location: LocationOptions

@@ -18,9 +18,9 @@ struct List: ParsableCommand {
   var json = false
 
   func run() throws {
-    let (library, diagnostics) = LessonLoader.load(root: location.lessonsRoot)
+    let (library, diagnostics) = LessonLoader.loadCached(root: location.lessonsRoot)
     let store = ProgressStore(root: location.progressRoot)
-    let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
+    let learnerText = learner ?? environment("WORKSHOP_LEARNER")
     var learnerID: LearnerID?
     var summary: JournalSummary?
     if let learnerText, !learnerText.isEmpty {

@@ -17,10 +17,16 @@ struct LocationOptions: ParsableArguments {
   var progress: String?
 
   var lessonsRoot: String {
-    lessons ?? ProcessInfo.processInfo.environment["WORKSHOP_LESSONS"] ?? "lessons"
+    lessons ?? environment("WORKSHOP_LESSONS") ?? "lessons"
   }
 
   var progressRoot: String {
-    progress ?? ProcessInfo.processInfo.environment["WORKSHOP_PROGRESS"] ?? "progress"
+    progress ?? environment("WORKSHOP_PROGRESS") ?? "progress"
   }
+}
+
+/// One environment variable. `ProcessInfo.environment` copies the whole environment into a
+/// dictionary on every call, which start-up commands do not need.
+func environment(_ name: String) -> String? {
+  getenv(name).map { String(cString: $0) }
 }

@@ -19,7 +19,7 @@ struct ProgressCommand: ParsableCommand {
 
   func run() throws {
     let store = ProgressStore(root: location.progressRoot)
-    let learnerText = learner ?? ProcessInfo.processInfo.environment["WORKSHOP_LEARNER"]
+    let learnerText = learner ?? environment("WORKSHOP_LEARNER")
     let ids: [LearnerID]
     if let learnerText, !learnerText.isEmpty {
       guard let id = store.resolveLearner(learnerText) else {
@@ -42,7 +42,7 @@ struct ProgressCommand: ParsableCommand {
       }
     }
 
-    let (library, _) = LessonLoader.load(root: location.lessonsRoot)
+    let (library, _) = LessonLoader.loadCached(root: location.lessonsRoot)
     var reports: [ProgressJSON.Learner] = []
     var text = ""
     for (n, id) in ids.enumerated() {

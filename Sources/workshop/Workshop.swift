@@ -15,6 +15,12 @@ struct Workshop: ParsableCommand {
       List.self,
       ProgressCommand.self,
       Lint.self,
+      ExportCommand.self,
+      VerifyCommand.self,
+      RosterCommand.self,
+      ServeCommand.self,
+      JoinCommand.self,
+      KeysCommand.self,
     ],
     defaultSubcommand: Learn.self
   )

@@ -13,7 +13,7 @@ import WorkshopTestSupport
     try PseudoTerminal(
       try BuiltProducts.workshop(),
       arguments + ["--learner", "ana", "--lessons", f.lessons, "--progress", f.progress],
-      environment: [:])
+      environment: ["WORKSHOP_CACHE": f.cache])
   }
 
   @Test("TAB completes commands and lesson ids")

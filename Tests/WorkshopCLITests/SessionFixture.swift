@@ -8,6 +8,8 @@ struct SessionFixture {
   let folder: TemporaryFolder
   var lessons: String { folder.file("lessons") }
   var progress: String { folder.file("progress") }
+  /// The lesson snapshot cache, kept inside the fixture so tests leave nothing behind.
+  var cache: String { folder.file("cache") }
 
   init() throws {
     folder = try TemporaryFolder(prefix: "workshop-session")
@@ -23,7 +25,7 @@ struct SessionFixture {
     let text = input.map { $0 + "\n" }.joined()
     return try ProcessRunner.run(
       try BuiltProducts.workshop(), arguments + ["--lessons", lessons, "--progress", progress],
-      input: text, environment: environment)
+      input: text, environment: environment.merging(["WORKSHOP_CACHE": cache]) { a, _ in a })
   }
 
   func journal(_ learner: String = "ana") throws -> [JournalEvent] {

@@ -1,78 +1,91 @@
-/// A minimal JSON writer for digests: object keys sorted by their UTF-8 bytes, no whitespace,
-/// whole numbers without a fraction, other numbers in Swift's shortest round-trip form, strings
-/// with only `"`, `\` and control characters escaped.
+/// Writes the canonical JSON that digests are taken over: object keys sorted by their UTF-8 bytes,
+/// no whitespace, whole numbers without a fraction, other numbers in Swift's shortest round-trip
+/// form, strings with only `"`, `\` and control characters escaped.
+///
+/// Callers write each object's keys already in sorted order (the key sets are fixed), so the
+/// writer appends bytes and never builds, sorts or copies intermediate strings.
 struct CanonicalJSON {
-  private(set) var text = ""
+  private(set) var bytes: [UInt8] = []
+  /// Whether the object being written still has no field (no comma before the next one).
+  private var firstField = true
 
-  mutating func null() { text += "null" }
+  init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
 
-  mutating func bool(_ value: Bool) { text += value ? "true" : "false" }
+  var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  private mutating func ascii(_ text: StaticString) {
+    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func null() { ascii("null") }
+
+  mutating func bool(_ value: Bool) { value ? ascii("true") : ascii("false") }
 
   mutating func number(_ value: Double) {
     if value == value.rounded(), abs(value) < 1e15 {
-      text += String(Int64(value))
+      bytes.append(contentsOf: String(Int64(value)).utf8)
     } else {
-      text += String(value)
+      bytes.append(contentsOf: String(value).utf8)
     }
   }
 
   mutating func string(_ value: String) {
-    text.append("\"")
-    var plainStart = value.utf8.startIndex
-    let utf8 = value.utf8
-    var index = plainStart
-    while index != utf8.endIndex {
-      let byte = utf8[index]
-      if byte == 0x22 || byte == 0x5C || byte < 0x20 {
-        text += value[plainStart..<index]
+    bytes.append(0x22)
+    var value = value
+    value.withUTF8 { utf8 in
+      var plainStart = 0
+      for index in 0..<utf8.count {
+        let byte = utf8[index]
+        guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
         switch byte {
-        case 0x22: text += "\\\""
-        case 0x5C: text += "\\\\"
-        case 0x0A: text += "\\n"
-        case 0x09: text += "\\t"
-        case 0x0D: text += "\\r"
+        case 0x22: ascii("\\\"")
+        case 0x5C: ascii("\\\\")
+        case 0x0A: ascii("\\n")
+        case 0x09: ascii("\\t")
+        case 0x0D: ascii("\\r")
         default:
-          let digits = String(byte, radix: 16)
-          text += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+          let hex: [UInt8] = Array("0123456789abcdef".utf8)
+          ascii("\\u00")
+          bytes.append(hex[Int(byte >> 4)])
+          bytes.append(hex[Int(byte & 0x0F)])
         }
-        plainStart = utf8.index(after: index)
+        plainStart = index + 1
       }
-      index = utf8.index(after: index)
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
     }
-    text += value[plainStart..<utf8.endIndex]
-    text.append("\"")
+    bytes.append(0x22)
+  }
+
+  mutating func strings(_ values: [String]) {
+    array(values) { $0.string($1) }
   }
 
   mutating func array<T>(_ items: [T], _ element: (inout CanonicalJSON, T) -> Void) {
-    text.append("[")
+    bytes.append(0x5B)
     for (offset, item) in items.enumerated() {
-      if offset > 0 { text.append(",") }
+      if offset > 0 { bytes.append(0x2C) }
       element(&self, item)
     }
-    text.append("]")
+    bytes.append(0x5D)
   }
 
-  mutating func object(_ build: (inout Object) -> Void) {
-    var object = Object()
-    build(&object)
-    object.fields.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-    text.append("{")
-    for (offset, field) in object.fields.enumerated() {
-      if offset > 0 { text.append(",") }
-      string(field.key)
-      text.append(":")
-      text += field.value
-    }
-    text.append("}")
+  /// An object whose fields `build` writes with `key(_:)`, in sorted key order.
+  mutating func object(_ build: (inout CanonicalJSON) -> Void) {
+    bytes.append(0x7B)
+    let outer = firstField
+    firstField = true
+    build(&self)
+    firstField = outer
+    bytes.append(0x7D)
   }
 
-  struct Object {
-    fileprivate var fields: [(key: String, value: String)] = []
-
-    mutating func field(_ key: String, _ value: (inout CanonicalJSON) -> Void) {
-      var json = CanonicalJSON()
-      value(&json)
-      fields.append((key, json.text))
-    }
+  /// Starts a field; its value is written next.
+  mutating func key(_ name: StaticString) {
+    if !firstField { bytes.append(0x2C) }
+    firstField = false
+    bytes.append(0x22)
+    ascii(name)
+    ascii("\":")
   }
 }

@@ -7,158 +7,245 @@ public enum Digests {
   /// Canonical JSON: id, type, prompt, points, explanation, hints, tags and the type's answer
   /// fields (choices, answer, feedback, ...).
   public static func question(_ question: Question) -> String {
-    sha256(canonicalJSON(question))
+    sha256(canonical(question).bytes)
   }
 
   /// Over the lesson's metadata, effective policy and items in order: each page's id, title and
   /// Markdown, each question's digest.
   public static func lesson(_ lesson: Lesson) -> String {
-    var json = CanonicalJSON()
+    var json = CanonicalJSON(capacity: 1024)
+    // Keys in sorted order: draw, id, items, kind, minutes, objectives, policy, required, summary, title.
     json.object { o in
-      o.field("draw") { if let draw = lesson.draw { $0.number(Double(draw)) } else { $0.null() } }
-      o.field("id") { $0.string(lesson.id) }
-      o.field("items") { v in
-        v.array(lesson.items) { v, item in
-          switch item {
-          case .page(let page):
-            v.object { o in
-              o.field("id") { $0.string(page.id) }
-              o.field("markdown") { $0.string(page.markdown) }
-              o.field("title") { $0.string(page.title) }
-            }
-          case .question(let question):
-            v.object { o in
-              o.field("question") {
-                $0.string(question.digest.isEmpty ? Digests.question(question) : question.digest)
-              }
-            }
+      o.key("draw")
+      if let draw = lesson.draw { o.number(Double(draw)) } else { o.null() }
+      o.key("id")
+      o.string(lesson.id)
+      o.key("items")
+      o.array(lesson.items) { v, item in
+        switch item {
+        case .page(let page):
+          v.object { o in
+            o.key("id")
+            o.string(page.id)
+            o.key("markdown")
+            o.string(page.markdown)
+            o.key("title")
+            o.string(page.title)
+          }
+        case .question(let question):
+          v.object { o in
+            o.key("question")
+            o.string(question.digest.isEmpty ? Digests.question(question) : question.digest)
           }
         }
       }
-      o.field("kind") { $0.string(lesson.kind.rawValue) }
-      o.field("minutes") { $0.number(Double(lesson.estimatedMinutes)) }
-      o.field("objectives") { v in v.array(lesson.objectives) { $0.string($1) } }
-      o.field("policy") { policy(&$0, lesson.policy) }
-      o.field("required") { $0.bool(lesson.required) }
-      o.field("summary") { $0.string(lesson.summary) }
-      o.field("title") { $0.string(lesson.title) }
+      o.key("kind")
+      o.string(lesson.kind.rawValue)
+      o.key("minutes")
+      o.number(Double(lesson.estimatedMinutes))
+      o.key("objectives")
+      o.strings(lesson.objectives)
+      o.key("policy")
+      policy(&o, lesson.policy)
+      o.key("required")
+      o.bool(lesson.required)
+      o.key("summary")
+      o.string(lesson.summary)
+      o.key("title")
+      o.string(lesson.title)
     }
-    return sha256(json.text)
+    return sha256(json.bytes)
   }
 
   /// Over the course's metadata, policy and every lesson's digest in order.
   public static func course(_ course: Course) -> String {
     var json = CanonicalJSON()
+    // Keys in sorted order: description, id, language, lessons, policy, title, version.
     json.object { o in
-      o.field("description") { $0.string(course.description) }
-      o.field("id") { $0.string(course.id) }
-      o.field("language") { $0.string(course.language) }
-      o.field("lessons") { v in
-        v.array(course.lessons) { $0.string($1.digest.isEmpty ? Digests.lesson($1) : $1.digest) }
-      }
-      o.field("policy") { policy(&$0, course.policy) }
-      o.field("title") { $0.string(course.title) }
-      o.field("version") { $0.string(course.version) }
+      o.key("description")
+      o.string(course.description)
+      o.key("id")
+      o.string(course.id)
+      o.key("language")
+      o.string(course.language)
+      o.key("lessons")
+      o.array(course.lessons) { $0.string($1.digest.isEmpty ? Digests.lesson($1) : $1.digest) }
+      o.key("policy")
+      policy(&o, course.policy)
+      o.key("title")
+      o.string(course.title)
+      o.key("version")
+      o.string(course.version)
     }
-    return sha256(json.text)
+    return sha256(json.bytes)
   }
 
   /// The canonical JSON text a question digest is taken over.
   public static func canonicalJSON(_ question: Question) -> String {
+    canonical(question).text
+  }
+
+  /// Every key a question may have, in sorted order: answer, answers, choices, explanation,
+  /// feedback, hints, id, items, pairs, pattern, points, prompt, range, tags, tolerance, type,
+  /// wrong. Each is written only for the types that have it.
+  private static func canonical(_ question: Question) -> CanonicalJSON {
     var json = CanonicalJSON()
     json.object { o in
-      switch question.body {
-      case .single(let choices), .multiple(let choices):
-        o.field("choices") { v in
-          v.array(choices) { v, choice in
-            v.object { o in
-              o.field("correct") { $0.bool(choice.correct) }
-              if let feedback = choice.feedback { o.field("feedback") { $0.string(feedback) } }
-              o.field("text") { $0.string(choice.text) }
-            }
-          }
-        }
-      case .trueFalse(let answer, let feedbackTrue, let feedbackFalse):
-        o.field("answer") { $0.bool(answer) }
-        if feedbackTrue != nil || feedbackFalse != nil {
-          o.field("feedback") { v in
-            v.object { o in
-              if let f = feedbackFalse { o.field("false") { $0.string(f) } }
-              if let t = feedbackTrue { o.field("true") { $0.string(t) } }
-            }
-          }
-        }
-      case .shortAnswer(let key):
-        o.field("answers") { v in v.array(key.accepted) { $0.string($1) } }
-        if let feedback = key.otherwiseFeedback { o.field("feedback") { $0.string(feedback) } }
-        if let pattern = key.pattern { o.field("pattern") { $0.string(pattern) } }
-        if !key.wrongAnswers.isEmpty {
-          o.field("wrong") { v in
-            v.array(key.wrongAnswers) { v, wrong in
-              v.object { o in
-                o.field("answer") { $0.string(wrong.answer) }
-                o.field("feedback") { $0.string(wrong.feedback) }
-              }
-            }
-          }
-        }
+      let body = question.body
+      // answer
+      switch body {
+      case .trueFalse(let answer, _, _):
+        o.key("answer")
+        o.bool(answer)
       case .numeric(let key):
         switch key.rule {
-        case .exact(let value):
-          o.field("answer") { $0.number(value) }
-        case .tolerance(let value, _):
-          o.field("answer") { $0.number(value) }
+        case .exact(let value), .tolerance(let value, _):
+          o.key("answer")
+          o.number(value)
         case .range:
           break
         }
-        if let feedback = key.otherwiseFeedback { o.field("feedback") { $0.string(feedback) } }
-        if case .range(let low, let high) = key.rule {
-          o.field("range") { v in v.array([low, high]) { $0.number($1) } }
+      default:
+        break
+      }
+      // answers
+      if case .shortAnswer(let key) = body {
+        o.key("answers")
+        o.strings(key.accepted)
+      }
+      // choices
+      switch body {
+      case .single(let choices), .multiple(let choices):
+        o.key("choices")
+        o.array(choices) { v, choice in
+          v.object { o in
+            o.key("correct")
+            o.bool(choice.correct)
+            if let feedback = choice.feedback {
+              o.key("feedback")
+              o.string(feedback)
+            }
+            o.key("text")
+            o.string(choice.text)
+          }
         }
-        if case .tolerance(_, let tolerance) = key.rule {
-          o.field("tolerance") { $0.number(tolerance) }
-        }
-      case .ordering(let items, let feedback):
-        if let feedback { o.field("feedback") { $0.string(feedback) } }
-        o.field("items") { v in v.array(items) { $0.string($1) } }
-      case .matching(let pairs, let feedback):
-        if let feedback { o.field("feedback") { $0.string(feedback) } }
-        o.field("pairs") { v in
-          v.array(pairs) { v, pair in
-            v.object { o in
-              o.field("left") { $0.string(pair.left) }
-              o.field("right") { $0.string(pair.right) }
+      default:
+        break
+      }
+      o.key("explanation")
+      o.string(question.explanation)
+      // feedback
+      var feedback: String?
+      switch body {
+      case .trueFalse(_, let feedbackTrue, let feedbackFalse):
+        if feedbackTrue != nil || feedbackFalse != nil {
+          o.key("feedback")
+          o.object { o in
+            if let f = feedbackFalse {
+              o.key("false")
+              o.string(f)
+            }
+            if let t = feedbackTrue {
+              o.key("true")
+              o.string(t)
             }
           }
         }
+      case .shortAnswer(let key): feedback = key.otherwiseFeedback
+      case .numeric(let key): feedback = key.otherwiseFeedback
+      case .ordering(_, let text), .matching(_, let text): feedback = text
+      case .single, .multiple: break
       }
-      o.field("explanation") { $0.string(question.explanation) }
-      o.field("hints") { v in v.array(question.hints) { $0.string($1) } }
-      o.field("id") { $0.string(question.id) }
-      o.field("points") { $0.number(question.points) }
-      o.field("prompt") { $0.string(question.prompt) }
-      o.field("tags") { v in v.array(question.tags) { $0.string($1) } }
-      o.field("type") { $0.string(question.kind.rawValue) }
+      if let feedback {
+        o.key("feedback")
+        o.string(feedback)
+      }
+      o.key("hints")
+      o.strings(question.hints)
+      o.key("id")
+      o.string(question.id)
+      if case .ordering(let items, _) = body {
+        o.key("items")
+        o.strings(items)
+      }
+      if case .matching(let pairs, _) = body {
+        o.key("pairs")
+        o.array(pairs) { v, pair in
+          v.object { o in
+            o.key("left")
+            o.string(pair.left)
+            o.key("right")
+            o.string(pair.right)
+          }
+        }
+      }
+      if case .shortAnswer(let key) = body, let pattern = key.pattern {
+        o.key("pattern")
+        o.string(pattern)
+      }
+      o.key("points")
+      o.number(question.points)
+      o.key("prompt")
+      o.string(question.prompt)
+      if case .numeric(let key) = body, case .range(let low, let high) = key.rule {
+        o.key("range")
+        o.array([low, high]) { $0.number($1) }
+      }
+      o.key("tags")
+      o.strings(question.tags)
+      if case .numeric(let key) = body, case .tolerance(_, let tolerance) = key.rule {
+        o.key("tolerance")
+        o.number(tolerance)
+      }
+      o.key("type")
+      o.string(question.kind.rawValue)
+      if case .shortAnswer(let key) = body, !key.wrongAnswers.isEmpty {
+        o.key("wrong")
+        o.array(key.wrongAnswers) { v, wrong in
+          v.object { o in
+            o.key("answer")
+            o.string(wrong.answer)
+            o.key("feedback")
+            o.string(wrong.feedback)
+          }
+        }
+      }
     }
-    return json.text
+    return json
   }
 
   private static func policy(_ v: inout CanonicalJSON, _ policy: Policy) {
+    // Sorted: attempts, credit, hint_cost, hints, mode, pass_mark, shuffle, skip.
     v.object { o in
-      o.field("attempts") { $0.number(Double(policy.attempts)) }
-      o.field("credit") { v in v.array(policy.creditPerAttempt) { $0.number($1) } }
-      o.field("hint_cost") { $0.number(policy.hintCost) }
-      o.field("hints") { $0.bool(policy.hintsAllowed) }
-      o.field("mode") { $0.string(policy.mode.rawValue) }
-      o.field("pass_mark") { $0.number(policy.passMark) }
-      o.field("shuffle") { $0.bool(policy.shuffle) }
-      o.field("skip") { $0.bool(policy.skipAllowed) }
+      o.key("attempts")
+      o.number(Double(policy.attempts))
+      o.key("credit")
+      o.array(policy.creditPerAttempt) { $0.number($1) }
+      o.key("hint_cost")
+      o.number(policy.hintCost)
+      o.key("hints")
+      o.bool(policy.hintsAllowed)
+      o.key("mode")
+      o.string(policy.mode.rawValue)
+      o.key("pass_mark")
+      o.number(policy.passMark)
+      o.key("shuffle")
+      o.bool(policy.shuffle)
+      o.key("skip")
+      o.bool(policy.skipAllowed)
     }
   }
 
   static func sha256(_ text: String) -> String {
     var text = text
-    let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+    return text.withUTF8 { hex(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+  }
+
+  static func sha256(_ bytes: [UInt8]) -> String {
+    bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+  }
+
+  private static func hex(_ digest: SHA256.Digest) -> String {
     let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     return String(unsafeUninitializedCapacity: 64) { buffer in
       var i = 0

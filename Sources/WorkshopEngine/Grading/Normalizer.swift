@@ -14,6 +14,10 @@ public enum Normalizer {
   /// 4. Invisible format characters (zero-width spaces, joiners, BOM) are removed.
   /// 5. Surrounding whitespace is trimmed and every run of whitespace becomes one space.
   public static func normalize(_ text: String) -> String {
+    normalizeASCII(text) ?? normalizeUnicode(text)
+  }
+
+  static func normalizeUnicode(_ text: String) -> String {
     let composed = text.precomposedStringWithCompatibilityMapping.lowercased()
       .precomposedStringWithCompatibilityMapping
     let scalars = Array(composed.unicodeScalars)
@@ -49,6 +53,45 @@ public enum Normalizer {
       }
     }
     return String(out)
+  }
+
+  /// The same rules for text that is all ASCII, where NFKC changes nothing and every character's
+  /// category is known: no Unicode tables, no Foundation. Nil when the text is not ASCII.
+  static func normalizeASCII(_ text: String) -> String? {
+    var text = text
+    return text.withUTF8 { bytes -> String? in
+      for byte in bytes where byte >= 0x80 { return nil }
+      let n = bytes.count
+      return String(unsafeUninitializedCapacity: n) { out in
+        var count = 0
+        var pendingSpace = false
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        for i in 0..<n {
+          var b = bytes[i]
+          switch b {
+          case 0x09...0x0D, 0x20, 0x2D, 0x5F, 0x2F, 0x5C:
+            // Whitespace, dash, connector and slashes separate words.
+            pendingSpace = true
+            continue
+          case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
+            if b <= 0x5A && b >= 0x41 { b |= 0x20 }
+          case 0x2E where i > 0 && i + 1 < n && isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]):
+            break
+          default:
+            // Controls, other punctuation and symbols go away.
+            continue
+          }
+          if pendingSpace && count > 0 {
+            out[count] = 0x20
+            count += 1
+          }
+          pendingSpace = false
+          out[count] = b
+          count += 1
+        }
+        return count
+      }
+    }
   }
 
   private static func isDigit(_ s: Unicode.Scalar) -> Bool {

@@ -148,8 +148,11 @@ public enum ResponseParser {
   static func number(_ input: String) throws -> Double {
     let generic = InputError("Type a number, for example 42 or 3.5.")
     var text = prepare(input)
-      .replacingOccurrences(of: "\u{2212}", with: "-")
-      .replacingOccurrences(of: "\u{2013}", with: "-")
+    // Minus signs and en dashes are the only non-ASCII characters that mean something here.
+    if text.utf8.contains(where: { $0 >= 0x80 }) {
+      text = text.replacingOccurrences(of: "\u{2212}", with: "-")
+        .replacingOccurrences(of: "\u{2013}", with: "-")
+    }
     if text.hasSuffix("."), text.dropLast().last?.isNumber == true { text.removeLast() }
     guard !text.isEmpty else { throw generic }
     if text.contains("%") {
@@ -327,7 +330,11 @@ public enum ResponseParser {
   private static func prepare(_ input: String) -> String {
     var out = String.UnicodeScalarView()
     var pendingSpace = false
-    for scalar in input.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+    // NFKC leaves ASCII as it is; skipping it keeps Foundation out of the common case.
+    let folded =
+      input.utf8.allSatisfy { $0 < 0x80 }
+      ? input.lowercased() : input.precomposedStringWithCompatibilityMapping.lowercased()
+    for scalar in folded.unicodeScalars {
       if scalar.properties.isWhitespace {
         pendingSpace = true
         continue

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A course folder's `course.yaml`, and the check that it lists exactly the lesson files there.
 struct CourseManifest {
@@ -21,12 +20,15 @@ struct CourseManifest {
   var entries: [LessonEntry] = []
   var diagnostics: [Diagnostic] = []
   var hasErrors = false
+  /// course.yaml as read; nil when it could not be read.
+  var stamp: FileStamp?
 
   static func read(folder: String) -> CourseManifest {
     let path = join(folder, "course.yaml")
     var manifest = CourseManifest(folder: folder, path: path)
     let sink = DiagnosticSink(path: path)
     if let source = SourceFile.read(path: path, sink: sink) {
+      manifest.stamp = source.stamp
       let text = String(decoding: source.bytes, as: UTF8.self)
       let reader = YAMLReader(sink: sink, lineOffset: 0, columnOffset: 0)
       if text.allSatisfy(\.isWhitespace) {
@@ -41,10 +43,10 @@ struct CourseManifest {
     return manifest
   }
 
-  private mutating func decode(_ root: Node, reader: YAMLReader) {
+  private mutating func decode(_ root: YAMLNode, reader: YAMLReader) {
     let sink = reader.sink
     guard let fields = reader.fields(root, what: "course.yaml", known: Self.keys) else { return }
-    for key in ["id", "title", "lessons"] where fields.keys[key] == nil {
+    for key in ["id", "title", "lessons"] where !fields.has(key) {
       sink.error(1, 1, "course.yaml has no '\(key)'")
     }
     if let node = fields["id"], let id = reader.string(fields, "id", required: true) {
@@ -57,7 +59,7 @@ struct CourseManifest {
         reader.error(node, "course id '\(id)' is not a slug (use a-z, 0-9 and single dashes)")
       }
     }
-    if fields.keys["title"] != nil { title = reader.string(fields, "title", required: true) }
+    if fields.has("title") { title = reader.string(fields, "title", required: true) }
     version = reader.string(fields, "version") ?? version
     description = reader.string(fields, "description") ?? description
     language = reader.string(fields, "language") ?? language
@@ -66,7 +68,7 @@ struct CourseManifest {
     }
 
     var seen: [String: Int] = [:]
-    func add(_ file: String, node: Node, required: Bool, kind: Lesson.Kind) {
+    func add(_ file: String, node: YAMLNode, required: Bool, kind: Lesson.Kind) {
       let at = reader.location(node)
       if file.contains("/") || file.contains("\\") || file.hasPrefix(".") {
         reader.error(node, "lesson file '\(file)' must be a file name in the course folder, without a path")
@@ -98,7 +100,7 @@ struct CourseManifest {
         reader.error(node, "a course may have at most \(Self.maximumLessons) lessons; this one lists \(items.count)")
       }
       for item in items {
-        if case .scalar = item {
+        if case .scalar = item.content {
           if let file = reader.string(item, key: "lessons item") {
             add(file, node: item, required: true, kind: .lesson)
           }

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Yams
 
 public enum LessonLoader {
   /// Loads every course under `root` (a lessons dir, or one course folder). Never throws, never crashes:
@@ -9,6 +8,44 @@ public enum LessonLoader {
     let result = loadAll(root: root)
     let courses = result.courses.filter { !$0.hasErrors }.map(\.course)
     return (LessonLibrary(root: root, courses: courses), result.diagnostics)
+  }
+
+  /// Like `load(root:)`, through a snapshot kept in the cache folder (`$WORKSHOP_CACHE`, else
+  /// `$XDG_CACHE_HOME/workshop`, else `~/.cache/workshop`) for commands that start often and only
+  /// read lessons. The snapshot is used only while every file and folder it came from is unchanged
+  /// (path, size, inode, modification and change times to the nanosecond); otherwise the lessons
+  /// are loaded and the snapshot rewritten. A cache folder that cannot be written is skipped.
+  /// `workshop lint` must not use this: it always reads the files.
+  public static func loadCached(root: String) -> (library: LessonLibrary, diagnostics: [Diagnostic]) {
+    loadCached(root: root, cacheDirectory: LibraryCache.directory())
+  }
+
+  /// `loadCached(root:)` with an explicit cache folder; nil loads without a cache.
+  public static func loadCached(root: String, cacheDirectory: String?)
+    -> (library: LessonLibrary, diagnostics: [Diagnostic])
+  {
+    guard let cacheDirectory else { return load(root: root) }
+    let file = LibraryCache.file(for: root, in: cacheDirectory)
+    if let cached = LibraryCache.readSnapshot(path: file, root: root) {
+      // Files that had just changed when they were read are checked by content until the clock
+      // has moved on; after that their timestamps suffice, and the snapshot drops the hashes.
+      if cached.stamps.contains(where: \.hashIsRedundant) {
+        var stamps = cached.stamps
+        for i in stamps.indices where stamps[i].hashIsRedundant { stamps[i].contentHash = nil }
+        LibraryCache.write(
+          path: file, root: root, library: cached.library, diagnostics: cached.diagnostics,
+          stamps: stamps)
+      }
+      return (cached.library, cached.diagnostics)
+    }
+    let result = loadAll(root: root)
+    let courses = result.courses.filter { !$0.hasErrors }.map(\.course)
+    let library = LessonLibrary(root: root, courses: courses)
+    if let stamps = result.stamps {
+      LibraryCache.write(
+        path: file, root: root, library: library, diagnostics: result.diagnostics, stamps: stamps)
+    }
+    return (library, result.diagnostics)
   }
 
   /// A course as read, whether or not it has errors (lint proves examples even in broken courses).
@@ -24,6 +61,9 @@ public enum LessonLoader {
   struct LoadResult {
     var courses: [LoadedCourse]
     var diagnostics: [Diagnostic]
+    /// Every folder listed and file read, or nil when one could not be stamped (the result is
+    /// then not worth caching).
+    var stamps: [FileStamp]? = nil
   }
 
   static func loadAll(root: String) -> LoadResult {
@@ -39,6 +79,15 @@ public enum LessonLoader {
       rootSink.error(1, 1, "not a folder (give a lessons folder or a course folder)")
       return LoadResult(courses: [], diagnostics: rootSink.items)
     }
+
+    // Folders are stamped before they are looked into, so that a change made while loading is
+    // seen next time.
+    var stamps: [FileStamp] = []
+    var stamped = true
+    func stampFolder(_ path: String) {
+      if let stamp = FileStamp.folder(path) { stamps.append(stamp) } else { stamped = false }
+    }
+    stampFolder(root)
 
     // Which folders are courses.
     var folders: [String] = []
@@ -56,6 +105,7 @@ public enum LessonLoader {
         let folder = join(root, name)
         var sub: ObjCBool = false
         guard manager.fileExists(atPath: folder, isDirectory: &sub), sub.boolValue else { continue }
+        stampFolder(folder)
         if manager.fileExists(atPath: join(folder, "course.yaml")) {
           folders.append(folder)
         } else if let inside = try? manager.contentsOfDirectory(atPath: folder),
@@ -74,6 +124,7 @@ public enum LessonLoader {
     var manifests: [CourseManifest] = []
     for folder in folders {
       let manifest = CourseManifest.read(folder: folder)
+      if let stamp = manifest.stamp { stamps.append(stamp) } else { stamped = false }
       diagnostics += manifest.diagnostics
       manifests.append(manifest)
     }
@@ -98,6 +149,7 @@ public enum LessonLoader {
       for entry in manifest.entries {
         let lesson = parsed[next]
         next += 1
+        if let stamp = lesson.stamp { stamps.append(stamp) } else { stamped = false }
         diagnostics += lesson.diagnostics
         blocks += lesson.questionCount
         if lesson.hasErrors { hasErrors = true }
@@ -135,7 +187,8 @@ public enum LessonLoader {
         LoadedCourse(course: course, hasErrors: hasErrors, examples: examples, questionBlocks: blocks,
           lessonFiles: manifest.entries.count))
     }
-    return LoadResult(courses: courses, diagnostics: diagnostics.sortedByLocation())
+    return LoadResult(
+      courses: courses, diagnostics: diagnostics.sortedByLocation(), stamps: stamped ? stamps : nil)
   }
 
   /// Runs `transform` over `items` on all cores, keeping the order.

@@ -1,6 +1,5 @@
 import CCmark
 import Foundation
-import Yams
 
 /// What course.yaml says about one lesson file.
 struct LessonEntry: Sendable {
@@ -25,6 +24,8 @@ struct ParsedLesson: Sendable {
   var questionCount = 0
   var diagnostics: [Diagnostic] = []
   var hasErrors = false
+  /// The file as read; nil when it could not be read.
+  var stamp: FileStamp?
 }
 
 /// Reads a lesson file: front matter, pages split on `##` headings, question blocks.
@@ -45,6 +46,7 @@ enum LessonParser {
     result = parsed
     result.diagnostics = sink.items
     result.hasErrors = sink.hasErrors
+    result.stamp = source.stamp
     if result.hasErrors { result.lesson = nil }
     return result
   }
@@ -61,7 +63,7 @@ enum LessonParser {
     var minutes: Int?
     var policy: Policy
     var draw: Int?
-    var drawNode: Node?
+    var drawNode: YAMLNode?
     var reader: YAMLReader?
   }
 
@@ -145,15 +147,15 @@ enum LessonParser {
         let decoder = QuestionDecoder(reader: reader, fenceLine: block.line, fenceColumn: block.column)
         guard let decoded = decoder.decode(root) else {
           // Still claim the id so that duplicates are reported once everything else is fixed.
-          if case .mapping(let mapping) = root, let idNode = mapping["id"], case .scalar(let s) = idNode {
+          if let idNode = root["id"], let s = idNode.string {
             let at = reader.location(idNode)
-            _ = claim(s.string, line: at.line, column: at.column, what: "question")
+            _ = claim(s, line: at.line, column: at.column, what: "question")
           }
           continue
         }
         var question = decoded.0
         let examples = decoded.1
-        if case .mapping(let mapping) = root, let idNode = mapping["id"] {
+        if let idNode = root["id"] {
           let at = reader.location(idNode)
           guard claim(question.id, line: at.line, column: at.column, what: "question") else {
             continue
@@ -207,12 +209,12 @@ enum LessonParser {
   }
 
   private static func readFrontMatter(
-    _ root: Node, reader: YAMLReader, into front: inout FrontMatter, sink: DiagnosticSink
+    _ root: YAMLNode, reader: YAMLReader, into front: inout FrontMatter, sink: DiagnosticSink
   ) {
     guard let fields = reader.fields(root, what: "front matter", known: frontMatterKeys) else {
       return
     }
-    if fields.keys["id"] == nil {
+    if !fields.has("id") {
       sink.error(1, 1, "front matter has no 'id'")
     } else if let idNode = fields["id"], let id = reader.string(fields, "id", required: true) {
       let at = reader.location(idNode)
@@ -224,7 +226,7 @@ enum LessonParser {
         reader.error(idNode, "lesson id '\(id)' is not a slug (use a-z, 0-9 and single dashes)")
       }
     }
-    front.title = reader.string(fields, "title", required: fields.keys["title"] != nil)
+    front.title = reader.string(fields, "title", required: fields.has("title"))
     front.summary = reader.string(fields, "summary") ?? ""
     front.objectives = reader.strings(fields, "objectives", singleAllowed: true) ?? []
     if let node = reader.value(fields, "minutes"), let minutes = reader.integer(fields, "minutes") {

@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads a `policy:` mapping (course.yaml or front matter) as overrides of a base policy.
 enum PolicyDecoder {
@@ -6,7 +5,7 @@ enum PolicyDecoder {
     "mode", "attempts", "credit", "hint_cost", "hints", "skip", "pass_mark", "shuffle",
   ]
 
-  static func decode(_ node: Node, over base: Policy, reader: YAMLReader) -> Policy {
+  static func decode(_ node: YAMLNode, over base: Policy, reader: YAMLReader) -> Policy {
     var policy = base
     guard let fields = reader.fields(node, what: "policy", known: keys) else { return policy }
     if let node = reader.value(fields, "mode"), let text = reader.string(node, key: "mode") {
@@ -26,8 +25,8 @@ enum PolicyDecoder {
       }
     }
     if let node = reader.value(fields, "credit") {
-      let items: [Node]?
-      if case .scalar = node { items = [node] } else { items = reader.sequence(node, key: "credit") }
+      let items: [YAMLNode]?
+      if case .scalar = node.content { items = [node] } else { items = reader.sequence(node, key: "credit") }
       if let items {
         var credit: [Double] = []
         for item in items {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// An example string from a question's `examples:`, with where it was written, for lint's proofs.
 struct ExampleCase: Sendable, Hashable {
@@ -43,18 +42,18 @@ struct QuestionDecoder {
 
   /// A required text key; a missing key is reported at the opening fence.
   private func requiredString(_ fields: YAMLReader.Fields, _ key: String) -> String? {
-    guard fields.keys[key] != nil else {
+    guard fields.has(key) else {
       blockError("question has no '\(key)'")
       return nil
     }
     return reader.string(fields, key, required: true)
   }
 
-  func decode(_ root: Node) -> (Question, [ExampleCase])? {
+  func decode(_ root: YAMLNode) -> (Question, [ExampleCase])? {
     let errorsBefore = sink.errorCount
     // The type decides which keys are known, so read it before checking the others.
     var kind: Question.Kind?
-    if case .mapping(let mapping) = root, let typeNode = mapping["type"], !reader.isNull(typeNode) {
+    if let typeNode = root["type"], !typeNode.isNull {
       if let name = reader.string(typeNode, key: "type") {
         kind = Question.Kind(rawValue: name)
         if kind == nil {
@@ -81,7 +80,7 @@ struct QuestionDecoder {
       reader.error(
         fields["id"]!, "question id '\(id)' is not a slug (use a-z, 0-9 and single dashes)")
     }
-    if fields.keys["type"] == nil {
+    if !fields.has("type") {
       let names = Question.Kind.allCases.map(\.rawValue).joined(separator: ", ")
       blockError("question has no 'type' (one of: \(names))")
     }
@@ -92,7 +91,7 @@ struct QuestionDecoder {
     }
     let explanation = reader.string(fields, "explanation")
     if explanation == nil || explanation!.allSatisfy(\.isWhitespace) {
-      if let node = fields.keys["explanation"] {
+      if let node = fields.key("explanation") {
         reader.error(node, "'explanation' must not be empty")
       } else {
         blockError("question '\(id ?? "?")' has no explanation (say why the right answer is right)")
@@ -113,7 +112,7 @@ struct QuestionDecoder {
     if let node = reader.value(fields, "examples") {
       if let kind, kind != .short && kind != .numeric {
         reader.error(
-          fields.keys["examples"] ?? node,
+          fields.key("examples") ?? node,
           "examples are only for short and numeric questions (\(kind.rawValue) questions are proved by their structure)"
         )
       } else if let exampleFields = reader.fields(node, what: "examples", known: ["accept", "reject"]) {
@@ -165,7 +164,7 @@ struct QuestionDecoder {
 
   private func decodeChoices(_ kind: Question.Kind, _ fields: YAMLReader.Fields) -> [Question.Choice]? {
     guard let node = reader.value(fields, "choices") else {
-      if let key = fields.keys["choices"] {
+      if let key = fields.key("choices") {
         reader.error(key, "'choices' is empty; a \(kind.rawValue) question needs choices")
       } else {
         blockError("a \(kind.rawValue) question needs 'choices'")
@@ -178,7 +177,7 @@ struct QuestionDecoder {
       return nil
     }
     var choices: [Question.Choice] = []
-    var nodes: [Node] = []
+    var nodes: [YAMLNode] = []
     var seen: [String: Int] = [:]
     var failed = false
     for item in items {
@@ -247,7 +246,7 @@ struct QuestionDecoder {
 
   private func decodeTrueFalse(_ fields: YAMLReader.Fields) -> Question.Body? {
     guard let answer = reader.bool(fields, "answer", required: true, missingAt: nil) else {
-      if fields.keys["answer"] == nil { blockError("a truefalse question needs 'answer: true' or 'answer: false'") }
+      if !fields.has("answer") { blockError("a truefalse question needs 'answer: true' or 'answer: false'") }
       return nil
     }
     var feedbackTrue: String?
@@ -260,7 +259,7 @@ struct QuestionDecoder {
     }
     let wrongFeedback = answer ? feedbackFalse : feedbackTrue
     if (wrongFeedback ?? "").allSatisfy(\.isWhitespace) {
-      let at = fields.keys["feedback"] ?? fields.keys["answer"]!
+      let at = fields.key("feedback") ?? fields.key("answer")!
       reader.warning(
         at, "no feedback for the wrong pick (add feedback: {\(!answer): ...} saying why it is wrong)")
     }

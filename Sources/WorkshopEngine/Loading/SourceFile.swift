@@ -13,17 +13,22 @@ struct SourceFile {
   /// Whether the text holds `&#`, so Markdown could decode a character reference into a control
   /// character that the byte scan cannot see.
   let hasCharacterReferences: Bool
+  /// What the file looked like when it was read, for the library cache.
+  var stamp: FileStamp?
 
   var lineCount: Int { lineStarts.count - 1 }
 
   /// Reads and scans a file. Problems go to `sink`; returns nil when the file cannot be used at all
   /// (missing, unreadable, too large, not UTF-8).
   static func read(path: String, sink: DiagnosticSink) -> SourceFile? {
-    guard let raw = readBytes(path: path, sink: sink) else { return nil }
-    return scan(path: path, bytes: raw, sink: sink)
+    var info = stat()
+    guard let raw = readBytes(path: path, sink: sink, info: &info) else { return nil }
+    var file = scan(path: path, bytes: raw, sink: sink)
+    file?.stamp = FileStamp(path: path, info: info) { raw }
+    return file
   }
 
-  private static func readBytes(path: String, sink: DiagnosticSink) -> [UInt8]? {
+  private static func readBytes(path: String, sink: DiagnosticSink, info: inout stat) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
       let reason = String(cString: strerror(errno))
@@ -31,7 +36,6 @@ struct SourceFile {
       return nil
     }
     defer { close(fd) }
-    var info = stat()
     guard fstat(fd, &info) == 0 else {
       sink.error(1, 1, "cannot read file: \(String(cString: strerror(errno)))")
       return nil

@@ -1,11 +1,9 @@
 import Foundation
-import Yams
 
-/// Reads YAML embedded in a file (front matter, a question block, course.yaml) into Yams nodes and
+/// Reads YAML embedded in a file (front matter, a question block, course.yaml) into nodes and
 /// typed values, reporting every problem at its line and column in the file.
 ///
-/// Scalars are composed with the basic resolver (no implicit tags) and typed here, by the key's
-/// expected type: that avoids Yams' per-scalar regular expressions and YAML 1.1 surprises such as
+/// Scalars are typed here, by the key's expected type: that avoids YAML 1.1 surprises such as
 /// `no` turning into a boolean where text was meant.
 struct YAMLReader {
   let sink: DiagnosticSink
@@ -14,17 +12,16 @@ struct YAMLReader {
   /// Added to YAML columns (for blocks indented in the file).
   let columnOffset: Int
 
-  func location(_ node: Node) -> (line: Int, column: Int) {
-    guard let mark = node.mark else { return (lineOffset + 1, columnOffset + 1) }
-    return (lineOffset + mark.line, columnOffset + mark.column)
+  func location(_ node: YAMLNode) -> (line: Int, column: Int) {
+    (lineOffset + node.line, columnOffset + node.column)
   }
 
-  func error(_ node: Node, _ message: String) {
+  func error(_ node: YAMLNode, _ message: String) {
     let at = location(node)
     sink.error(at.line, at.column, message)
   }
 
-  func warning(_ node: Node, _ message: String) {
+  func warning(_ node: YAMLNode, _ message: String) {
     let at = location(node)
     sink.warning(at.line, at.column, message)
   }
@@ -32,79 +29,20 @@ struct YAMLReader {
   // MARK: Parsing
 
   /// Composes `text` into a node tree, or reports why it cannot. Anchors and aliases are refused.
-  func compose(_ text: String) -> Node? {
-    do {
-      let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
-      let root = try parser.singleRoot()
-      // Anchors are held weakly by nodes and strongly by the parser: check while it lives.
-      // Without `&` there can be no anchor, and without an anchor no alias resolves.
-      let mayHaveAnchors = text.utf8.contains(0x26)
-      let anchored =
-        mayHaveAnchors ? withExtendedLifetime(parser) { root.flatMap(firstAnchor) } : nil
-      if let anchored {
-        error(anchored, "YAML anchors and aliases are not allowed")
-        return nil
-      }
+  func compose(_ text: String) -> YAMLNode? {
+    var text = text
+    return text.withUTF8 { compose(bytes: $0) }
+  }
+
+  func compose(bytes: UnsafeBufferPointer<UInt8>) -> YAMLNode? {
+    switch YAMLComposer.compose(bytes: bytes) {
+    case .success(let root):
       return root
-    } catch let failure as YamlError {
-      report(failure, in: text)
+    case .failure(let failure):
+      // The text is only needed to place reader errors, counted in characters.
+      let (line, column, message) = failure.located(in: String(decoding: bytes, as: UTF8.self))
+      sink.error(lineOffset + line, columnOffset + column, message)
       return nil
-    } catch {
-      sink.error(lineOffset + 1, columnOffset + 1, "invalid YAML: \(error)")
-      return nil
-    }
-  }
-
-  /// The first node carrying an anchor. Aliases compose to the anchored node itself, so finding
-  /// anchors finds every alias too; the walk stops there, before an alias bomb could expand.
-  private func firstAnchor(_ root: Node) -> Node? {
-    var stack = [root]
-    while let node = stack.popLast() {
-      if node.anchor != nil { return node }
-      switch node {
-      case .mapping(let mapping):
-        for (key, value) in mapping.reversed() {
-          stack.append(value)
-          stack.append(key)
-        }
-      case .sequence(let sequence):
-        stack.append(contentsOf: sequence.reversed())
-      case .scalar, .alias:
-        break
-      }
-    }
-    return nil
-  }
-
-  private func report(_ failure: YamlError, in text: String) {
-    func at(_ mark: Mark) -> (Int, Int) { (lineOffset + mark.line, columnOffset + mark.column) }
-    switch failure {
-    case .scanner(let context, let problem, let mark, _),
-      .parser(let context, let problem, let mark, _),
-      .composer(let context, let problem, let mark, _):
-      let (line, column) = at(mark)
-      if problem.contains("alias") || problem.contains("anchor") {
-        sink.error(line, column, "YAML anchors and aliases are not allowed")
-        return
-      }
-      var message = "invalid YAML: \(problem)"
-      if let context, !context.text.isEmpty { message += " (\(context.text))" }
-      sink.error(line, column, message)
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      let (line, column) = at(context.mark)
-      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-      sink.error(line, column, "duplicate key \(keys)")
-    case .reader(let problem, let offset, _, _):
-      var line = lineOffset + 1
-      var column = columnOffset + 1
-      if let offset {
-        let prefix = text.prefix(offset)
-        line += prefix.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
-        column += prefix.reversed().prefix { $0 != "\n" }.count
-      }
-      sink.error(line, column, "invalid YAML: \(problem)")
-    default:
-      sink.error(lineOffset + 1, columnOffset + 1, "invalid YAML: \(failure)")
     }
   }
 
@@ -114,49 +52,61 @@ struct YAMLReader {
   /// with a suggestion; `elsewhere` names keys that are valid in other contexts (e.g. for another
   /// question type) with the reason they do not apply here.
   func fields(
-    _ node: Node, what: String, known: [String], elsewhere: (String) -> String? = { _ in nil }
+    _ node: YAMLNode, what: @autoclosure () -> String, known: [String],
+    elsewhere: (String) -> String? = { _ in nil }
   ) -> Fields? {
-    guard case .mapping(let mapping) = node else {
-      error(node, "\(what) must be a mapping of keys to values, found \(describe(node))")
+    guard case .mapping(let mapping) = node.content else {
+      error(node, "\(what()) must be a mapping of keys to values, found \(describe(node))")
       return nil
     }
     var result = Fields(node: node)
+    result.entries.reserveCapacity(mapping.count)
     for (key, value) in mapping {
-      guard case .scalar(let scalar) = key else {
+      guard case .scalar(let name, _) = key.content else {
         error(key, "keys must be plain words, found \(describe(key))")
         continue
       }
-      let name = scalar.string
       if known.contains(name) {
-        result.values[name] = value
-        result.keys[name] = key
+        result.entries.append((name, key, value))
       } else if let reason = elsewhere(name) {
         warning(key, "unknown key '\(name)': \(reason)")
       } else if let suggestion = closestMatch(to: name, in: known) {
-        warning(key, "unknown key '\(name)' in \(what); did you mean '\(suggestion)'?")
+        warning(key, "unknown key '\(name)' in \(what()); did you mean '\(suggestion)'?")
       } else {
-        warning(key, "unknown key '\(name)' in \(what)")
+        warning(key, "unknown key '\(name)' in \(what())")
       }
     }
     return result
   }
 
+  /// A mapping's known keys. Mappings hold a handful of keys, so a list beats a dictionary.
   struct Fields {
-    let node: Node
-    var values: [String: Node] = [:]
-    var keys: [String: Node] = [:]
-    subscript(_ key: String) -> Node? { values[key] }
+    let node: YAMLNode
+    var entries: [(name: String, key: YAMLNode, value: YAMLNode)] = []
+
+    subscript(_ name: String) -> YAMLNode? {
+      for entry in entries where entry.name == name { return entry.value }
+      return nil
+    }
+
+    /// The key node itself, for messages about the key.
+    func key(_ name: String) -> YAMLNode? {
+      for entry in entries where entry.name == name { return entry.key }
+      return nil
+    }
+
+    func has(_ name: String) -> Bool { entries.contains { $0.name == name } }
   }
 
   // MARK: Typed values
 
   /// A present, non-null value for `key`; reports a missing required key at `missingAt`.
-  func value(_ fields: Fields, _ key: String, required: Bool = false, missingAt: Node? = nil)
-    -> Node?
+  func value(_ fields: Fields, _ key: String, required: Bool = false, missingAt: YAMLNode? = nil)
+    -> YAMLNode?
   {
-    if let node = fields[key], !isNull(node) { return node }
+    if let node = fields[key], !node.isNull { return node }
     if required {
-      if let present = fields.keys[key] {
+      if let present = fields.key(key) {
         error(present, "'\(key)' must not be empty")
       } else {
         error(missingAt ?? fields.node, "missing required key '\(key)'")
@@ -165,58 +115,43 @@ struct YAMLReader {
     return nil
   }
 
-  func isNull(_ node: Node) -> Bool {
-    guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else {
-      return false
-    }
-    switch scalar.string {
-    case "", "~", "null", "Null", "NULL": return true
-    default: return false
-    }
-  }
+  func isNull(_ node: YAMLNode) -> Bool { node.isNull }
 
   /// Text. Plain scalars that look like numbers are text too (`text: 42` means "42").
-  func string(_ node: Node, key: String) -> String? {
-    guard case .scalar(let scalar) = node else {
-      error(node, "'\(key)' must be text, found \(describe(node))")
+  func string(_ node: YAMLNode, key: @autoclosure () -> String) -> String? {
+    guard case .scalar(let text, let style) = node.content else {
+      error(node, "'\(key())' must be text, found \(describe(node))")
       return nil
     }
-    if scalar.style == .doubleQuoted, let (offset, message) = firstControlCharacter(in: scalar.string)
-    {
+    if style == .doubleQuoted, let (offset, message) = firstControlCharacter(in: text) {
       // Only escapes in double quotes can produce control characters the file scan did not see.
       let at = location(node)
       sink.error(at.line, at.column + 1 + offset, message)
     }
-    return scalar.string
+    return text
   }
 
-  func string(_ fields: Fields, _ key: String, required: Bool = false, missingAt: Node? = nil)
+  func string(_ fields: Fields, _ key: String, required: Bool = false, missingAt: YAMLNode? = nil)
     -> String?
   {
     guard let node = value(fields, key, required: required, missingAt: missingAt) else {
       return nil
     }
     guard let text = string(node, key: key) else { return nil }
-    if required && text.allSatisfy(\.isWhitespace) {
+    if required && isBlank(text) {
       error(node, "'\(key)' must not be empty")
       return nil
     }
     return text
   }
 
-  func bool(_ node: Node, key: String) -> Bool? {
-    if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any {
-      switch scalar.string.lowercased() {
-      case "true", "yes", "on": return true
-      case "false", "no", "off": return false
-      default: break
-      }
-    }
+  func bool(_ node: YAMLNode, key: String) -> Bool? {
+    if let value = node.bool { return value }
     error(node, "'\(key)' must be true or false, found \(describe(node))")
     return nil
   }
 
-  func bool(_ fields: Fields, _ key: String, required: Bool = false, missingAt: Node? = nil)
+  func bool(_ fields: Fields, _ key: String, required: Bool = false, missingAt: YAMLNode? = nil)
     -> Bool?
   {
     guard let node = value(fields, key, required: required, missingAt: missingAt) else {
@@ -225,21 +160,13 @@ struct YAMLReader {
     return bool(node, key: key)
   }
 
-  func number(_ node: Node, key: String) -> Double? {
-    if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any {
-      var text = Substring(scalar.string)
-      if text.first == "+" { text = text.dropFirst() }
-      let numeric = text.utf8.allSatisfy {
-        (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65
-          || $0 == 0x45
-      }
-      if numeric, let value = Double(text), value.isFinite { return value }
-    }
-    error(node, "'\(key)' must be a number, found \(describe(node))")
+  func number(_ node: YAMLNode, key: @autoclosure () -> String) -> Double? {
+    if let value = node.number { return value }
+    error(node, "'\(key())' must be a number, found \(describe(node))")
     return nil
   }
 
-  func number(_ fields: Fields, _ key: String, required: Bool = false, missingAt: Node? = nil)
+  func number(_ fields: Fields, _ key: String, required: Bool = false, missingAt: YAMLNode? = nil)
     -> Double?
   {
     guard let node = value(fields, key, required: required, missingAt: missingAt) else {
@@ -250,27 +177,23 @@ struct YAMLReader {
 
   func integer(_ fields: Fields, _ key: String) -> Int? {
     guard let node = value(fields, key) else { return nil }
-    if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
-      let value = Int(scalar.string)
-    {
-      return value
-    }
+    if let value = node.integer { return value }
     error(node, "'\(key)' must be a whole number, found \(describe(node))")
     return nil
   }
 
-  func sequence(_ node: Node, key: String) -> [Node]? {
-    guard case .sequence(let sequence) = node else {
-      error(node, "'\(key)' must be a list, found \(describe(node))")
+  func sequence(_ node: YAMLNode, key: @autoclosure () -> String) -> [YAMLNode]? {
+    guard case .sequence(let sequence) = node.content else {
+      error(node, "'\(key())' must be a list, found \(describe(node))")
       return nil
     }
-    return Array(sequence)
+    return sequence
   }
 
   /// A list of texts; a single text is accepted as a list of one when `singleAllowed`.
   func strings(_ fields: Fields, _ key: String, singleAllowed: Bool = false) -> [String]? {
     guard let node = value(fields, key) else { return nil }
-    if singleAllowed, case .scalar = node {
+    if singleAllowed, case .scalar = node.content {
       return string(node, key: key).map { [$0] }
     }
     guard let items = sequence(node, key: key) else { return nil }
@@ -283,18 +206,29 @@ struct YAMLReader {
   }
 
   /// A short description of a node's type for messages.
-  func describe(_ node: Node) -> String {
-    switch node {
+  func describe(_ node: YAMLNode) -> String {
+    switch node.content {
     case .mapping: return "a mapping"
     case .sequence: return "a list"
-    case .alias: return "an alias"
-    case .scalar(let scalar):
-      if isNull(node) { return "nothing" }
-      let text = scalar.string
+    case .scalar(let text, _):
+      if node.isNull { return "nothing" }
       let shown = text.count > 30 ? String(text.prefix(27)) + "..." : text
       return "'\(shown.replacingOccurrences(of: "\n", with: " "))'"
     }
   }
+}
+
+/// Whether text is empty or only whitespace; ASCII is checked byte by byte, without grapheme
+/// breaking.
+func isBlank(_ text: String) -> Bool {
+  for byte in text.utf8 {
+    switch byte {
+    case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: continue
+    case 0x80...: return text.allSatisfy(\.isWhitespace)
+    default: return false
+    }
+  }
+  return true
 }
 
 // MARK: - Suggestions

@@ -141,7 +141,7 @@ public enum Timestamp {
   }
 
   // Howard Hinnant's civil-calendar algorithms.
-  static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+  public static func civil(fromDays z0: Int) -> (Int, Int, Int) {
     let z = z0 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -154,7 +154,8 @@ public enum Timestamp {
     return (m <= 2 ? y + 1 : y, m, d)
   }
 
-  static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+  /// Days since 1970-01-01 of a proleptic Gregorian date.
+  public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
     let y = m <= 2 ? y0 - 1 : y0
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400

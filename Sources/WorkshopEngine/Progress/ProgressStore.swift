@@ -73,8 +73,12 @@ public struct ProgressStore: Sendable {
 
   /// Resolves what a user typed for `--learner`: an existing id, else the slug of a name.
   public func resolveLearner(_ text: String) -> LearnerID? {
-    if let id = try? LearnerID(validating: text), profile(id) != nil || learners().contains(id) {
-      return id
+    // The same test `learners()` applies, for this one folder: start-up reads no other learner.
+    if let id = try? LearnerID(validating: text) {
+      let dir = directory(for: id)
+      if POSIX.fileSize(dir + "/profile.json") != nil || POSIX.fileSize(dir + "/journal.jsonl") != nil {
+        return id
+      }
     }
     return LearnerID.slug(fromName: text)
   }

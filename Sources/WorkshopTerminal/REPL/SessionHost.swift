@@ -13,14 +13,15 @@ public struct SessionLaunch: Sendable {
   public var lesson: String?
   public var plain: Bool
   public var noColor: Bool
-  public var environment: [String: String]
+  /// Variables to use instead of the process environment; nil reads the environment.
+  public var environment: [String: String]?
   /// `workshop continue`: go straight to where the learner left off.
   public var resume = false
 
   public init(
     lessonsRoot: String, progressRoot: String, learner: String? = nil, lesson: String? = nil,
     plain: Bool = false, noColor: Bool = false,
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String]? = nil
   ) {
     self.lessonsRoot = lessonsRoot
     self.progressRoot = progressRoot
@@ -58,7 +59,8 @@ public final class SessionHost {
   public static func run(_ launch: SessionLaunch) -> Never {
     let terminal = TerminalInfo(environment: launch.environment)
     let theme = terminal.theme(plain: launch.plain, noColor: launch.noColor)
-    let (library, _) = LessonLoader.load(root: launch.lessonsRoot)
+    // The snapshot is checked against every lesson file, so edits are always seen.
+    let (library, _) = LessonLoader.loadCached(root: launch.lessonsRoot)
     if let id = launch.lesson, library.lesson(id: id) == nil {
       Console.error(
         "workshop: there is no lesson '\(Sanitizer.clean(id, keepNewlines: false))' in "
@@ -69,7 +71,7 @@ public final class SessionHost {
     let options = SessionOptions(theme: theme, width: terminal.width())
 
     var learnerName = launch.learner
-    if learnerName == nil, let env = launch.environment["WORKSHOP_LEARNER"], !env.isEmpty {
+    if learnerName == nil, let env = terminal.variable("WORKSHOP_LEARNER"), !env.isEmpty {
       learnerName = env
     }
     let learners = learnerName == nil ? store.learners().compactMap { store.profile($0) } : []
@@ -113,7 +115,7 @@ public final class SessionHost {
       }
       editor.start(
         output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr(),
-        quiet: controller.options.theme.plain || terminal.environment["TERM"] == "dumb")
+        quiet: controller.options.theme.plain || terminal.variable("TERM") == "dumb")
     } else {
       // Piped input: plain lines, no readline and no prompts in the output. Reading blocks,
       // so it happens off the main queue; lines are handled on it, in order.

@@ -8,19 +8,26 @@
 public struct TerminalInfo: Sendable {
   public var stdinIsTTY: Bool
   public var stdoutIsTTY: Bool
-  public var environment: [String: String]
+  /// Variables to use instead of the process environment (tests); nil reads the environment.
+  public var overrides: [String: String]?
 
-  public init(environment: [String: String]) {
+  public init(environment overrides: [String: String]? = nil) {
     self.stdinIsTTY = isatty(STDIN_FILENO) == 1
     self.stdoutIsTTY = isatty(STDOUT_FILENO) == 1
-    self.environment = environment
+    self.overrides = overrides
+  }
+
+  /// One variable. Looked up one at a time: copying the whole environment costs start-up time.
+  public func variable(_ name: String) -> String? {
+    if let overrides { return overrides[name] }
+    return getenv(name).map { String(cString: $0) }
   }
 
   /// Colour only on a terminal, and never with `NO_COLOR` (any value), `TERM=dumb`,
   /// `--no-color` or `--plain`.
   public func theme(plain: Bool, noColor: Bool) -> Theme {
-    let envNoColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-    let dumb = environment["TERM"] == "dumb"
+    let envNoColor = variable("NO_COLOR").map { !$0.isEmpty } ?? false
+    let dumb = variable("TERM") == "dumb"
     let color = stdoutIsTTY && !envNoColor && !dumb && !noColor && !plain
     return Theme(color: color, plain: plain)
   }
@@ -28,7 +35,7 @@ public struct TerminalInfo: Sendable {
   /// Columns to wrap text to: `COLUMNS` when set, else the terminal's width, else 80.
   /// Read again before each render so a resized window is honoured.
   public func width() -> Int {
-    if let columns = environment["COLUMNS"], let n = Int(columns), n > 0 { return n }
+    if let columns = variable("COLUMNS"), let n = Int(columns), n > 0 { return n }
     var size = winsize()
     for fd in [STDOUT_FILENO, STDIN_FILENO] {
       if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }

@@ -1,0 +1,321 @@
+import Foundation
+import WorkshopEngine
+import WorkshopRecords
+
+/// Runs a `Classroom` for real: owns its log, its connections and its clock.
+///
+/// The ordering rule that makes acknowledgements trustworthy: the actions of one event are
+/// carried out in order, and none that follows a logged fact runs before that fact is on disk.
+/// While a batch is being synced, even actions without facts of their own wait behind it, so a
+/// duplicate submission can never be acknowledged ahead of its original's fsync.
+public actor LiveHost {
+  public private(set) var room: Classroom
+  let log: SessionLog
+  public let directory: String
+  let key: InstructorKey?
+  let clock: @Sendable () -> Int64
+
+  struct Outlet {
+    var continuation: AsyncStream<String>.Continuation
+    var instructor: Bool
+  }
+  var outlets: [ConnectionID: Outlet] = [:]
+  var nextConnection = 1
+  var queue: [(facts: [SessionFact], actions: [Classroom.Action], done: CheckedContinuation<Void, Never>?)] = []
+  var flushing = false
+  public private(set) var failure: String?
+  var version = 0
+  var pushScheduled = false
+  var announcers: [Int: AsyncStream<String>.Continuation] = [:]
+  /// Records written at the end, by participant id (JSON text).
+  var records: [String: String] = [:]
+  var timerTask: Task<Void, Never>?
+
+  public struct Options: Sendable {
+    public var course: Course
+    public var settings: SessionSettings
+    public var limits: SessionLimits
+    /// Folder of this session: `session.jsonl`, then the roster and the records at the end.
+    public var directory: String
+    public var key: InstructorKey?
+    public var checker: any AnswerChecking
+    public var clock: @Sendable () -> Int64
+
+    public init(
+      course: Course, settings: SessionSettings = SessionSettings(), limits: SessionLimits = SessionLimits(),
+      directory: String, key: InstructorKey?, checker: any AnswerChecking,
+      clock: @escaping @Sendable () -> Int64 = LiveHost.systemClock
+    ) {
+      self.course = course
+      self.settings = settings
+      self.limits = limits
+      self.directory = directory
+      self.key = key
+      self.checker = checker
+      self.clock = clock
+    }
+  }
+
+  public static let systemClock: @Sendable () -> Int64 = {
+    Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+  }
+
+  public struct StartError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// Opens the session in `options.directory`: resumes it when its log exists, else starts one.
+  /// `resumed` tells which, `warnings` what replaying found.
+  public static func open(_ options: Options) async throws -> (host: LiveHost, resumed: Bool, warnings: [String]) {
+    let path = (options.directory as NSString).appendingPathComponent("session.jsonl")
+    let (log, facts, warnings) = try SessionLog.open(path: path)
+    if facts.isEmpty {
+      let (room, created) = Classroom.create(
+        course: options.course, settings: options.settings, limits: options.limits, checker: options.checker,
+        now: options.clock())
+      try await log.append([created])
+      let host = LiveHost(room: room, log: log, options: options)
+      return (host, false, warnings)
+    }
+    do {
+      let room = try Classroom.replay(facts, course: options.course, limits: options.limits, checker: options.checker)
+      let host = LiveHost(room: room, log: log, options: options)
+      if room.ended { await host.writeRecords() }
+      return (host, true, warnings)
+    } catch {
+      throw StartError(description: "cannot resume \(path): \(error)")
+    }
+  }
+
+  init(room: Classroom, log: SessionLog, options: Options) {
+    self.room = room
+    self.log = log
+    self.directory = options.directory
+    self.key = options.key
+    self.clock = options.clock
+  }
+
+  public var joinCode: String { room.joinCode }
+  public var instructorToken: String { room.instructorToken }
+  public var sessionID: String { room.sessionID }
+
+  /// Starts the once-a-quarter-second tick that closes timed questions.
+  public func startTimer() {
+    guard timerTask == nil else { return }
+    timerTask = Task { [weak self] in
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .milliseconds(250))
+        await self?.tick()
+      }
+    }
+  }
+
+  public func stop() {
+    timerTask?.cancel()
+    timerTask = nil
+    for (_, outlet) in outlets { outlet.continuation.finish() }
+    outlets = [:]
+  }
+
+  func tick() { run(room.handle(.tick, now: clock())) }
+
+  // MARK: Connections
+
+  /// A new connection, or nil when the server is at its connection limit.
+  public func connect(instructor: Bool = false) -> (ConnectionID, AsyncStream<String>)? {
+    guard outlets.count < room.limits.maxConnections else { return nil }
+    let id = nextConnection
+    nextConnection += 1
+    let (stream, continuation) = AsyncStream<String>.makeStream()
+    outlets[id] = Outlet(continuation: continuation, instructor: instructor)
+    if instructor {
+      continuation.yield(WireCoding.encode(InstructorView.make(room, version: version)))
+    }
+    return (id, stream)
+  }
+
+  public func disconnect(_ id: ConnectionID) {
+    guard let outlet = outlets.removeValue(forKey: id) else { return }
+    outlet.continuation.finish()
+    if !outlet.instructor { run(room.handle(.disconnected(id), now: clock())) }
+  }
+
+  public var connectionCount: Int { outlets.count }
+
+  /// A text message from a learner's connection.
+  public func receive(_ text: String, from id: ConnectionID) {
+    guard let outlet = outlets[id] else { return }
+    if outlet.instructor {
+      if let command = WireCoding.decode(InstructorCommand.self, text) {
+        let refusals = run(room.handle(.command(command), now: clock()))
+        for r in refusals { send(id, WireCoding.encode(["refused": r])) }
+      }
+      return
+    }
+    guard let request = WireCoding.decode(LearnerRequest.self, text) else {
+      var m = LearnerMessage(type: .error)
+      m.text = "unreadable message"
+      deliver(id, m)
+      return
+    }
+    run(room.handle(.request(id, request), now: clock()))
+  }
+
+  /// An instructor command; returns once its effects are durable, with any refusal.
+  @discardableResult
+  public func command(_ command: InstructorCommand) async -> [String] {
+    let actions = room.handle(.command(command), now: clock())
+    let refusals = actions.compactMap { if case .refused(let r) = $0 { r } else { nil } }
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      enqueue(actions, done: done)
+    }
+    return refusals
+  }
+
+  public func view() -> InstructorView { InstructorView.make(room, version: version) }
+
+  /// Lines for the serve terminal: joins, questions opening and closing, reveals.
+  public func announcements() -> AsyncStream<String> {
+    let (stream, continuation) = AsyncStream<String>.makeStream()
+    let id = (announcers.keys.max() ?? 0) + 1
+    announcers[id] = continuation
+    return stream
+  }
+
+  public func record(for participant: String) -> String? { records[participant] }
+
+  // MARK: Carrying out actions
+
+  @discardableResult
+  func run(_ actions: [Classroom.Action]) -> [String] {
+    enqueue(actions, done: nil)
+    return actions.compactMap { if case .refused(let r) = $0 { r } else { nil } }
+  }
+
+  func enqueue(_ actions: [Classroom.Action], done: CheckedContinuation<Void, Never>?) {
+    let facts = actions.compactMap { if case .log(let f) = $0 { f } else { nil } }
+    if facts.isEmpty && queue.isEmpty && !flushing {
+      perform(actions)
+      done?.resume()
+      return
+    }
+    queue.append((facts, actions, done))
+    if !flushing {
+      flushing = true
+      Task { await self.flush() }
+    }
+  }
+
+  func flush() async {
+    while !queue.isEmpty {
+      let batch = queue
+      queue = []
+      let facts = batch.flatMap(\.facts)
+      do {
+        try await log.append(facts)
+      } catch {
+        // Nothing in this batch may be acknowledged: the room stops taking answers.
+        failure = "\(error)"
+        for entry in batch {
+          for action in entry.actions {
+            if case .send(let conn, let m) = action, m.type == .ack {
+              var e = LearnerMessage(type: .error)
+              e.text = "the server could not save your answer; it was not recorded"
+              e.submission = m.submission
+              deliver(conn, e)
+            }
+          }
+          entry.done?.resume()
+        }
+        continue
+      }
+      for entry in batch {
+        perform(entry.actions)
+        entry.done?.resume()
+      }
+    }
+    flushing = false
+  }
+
+  func perform(_ actions: [Classroom.Action]) {
+    for action in actions {
+      switch action {
+      case .log, .refused: break
+      case .send(let conn, let message): deliver(conn, message)
+      case .close(let conn):
+        outlets.removeValue(forKey: conn)?.continuation.finish()
+      case .changed: schedulePush()
+      case .announce(let line):
+        for (_, c) in announcers { c.yield(line) }
+      case .deliverRecord(let conn, let pid): deliverEnd(to: conn, participant: pid)
+      case .ended:
+        writeRecords()
+        for pid in room.order {
+          guard let conn = room.participants[pid]?.connection else { continue }
+          deliverEnd(to: conn, participant: pid)
+        }
+      }
+    }
+  }
+
+  func deliver(_ conn: ConnectionID, _ message: LearnerMessage) {
+    send(conn, WireCoding.encode(message))
+  }
+
+  func send(_ conn: ConnectionID, _ text: String) {
+    outlets[conn]?.continuation.yield(text)
+  }
+
+  func deliverEnd(to conn: ConnectionID, participant pid: String) {
+    var m = LearnerMessage(type: .ended)
+    m.participant = pid
+    if let r = LiveRecord.make(for: pid, in: room), room.participants[pid]?.removed == false {
+      m.score = r.score
+      m.passed = r.passed
+      m.record = records[pid]
+    }
+    deliver(conn, m)
+  }
+
+  /// Pushes the instructor view at most ten times a second, however fast answers arrive.
+  func schedulePush() {
+    version += 1
+    guard !pushScheduled else { return }
+    pushScheduled = true
+    Task {
+      try? await Task.sleep(for: .milliseconds(100))
+      self.pushView()
+    }
+  }
+
+  func pushView() {
+    pushScheduled = false
+    let instructors = outlets.filter(\.value.instructor)
+    guard !instructors.isEmpty else { return }
+    let text = WireCoding.encode(InstructorView.make(room, version: version))
+    for (_, outlet) in instructors { outlet.continuation.yield(text) }
+  }
+
+  // MARK: Records
+
+  /// Roster (CSV and HTML) and one signed record per participant, in the session folder.
+  func writeRecords() {
+    let fm = FileManager.default
+    let recordsDir = (directory as NSString).appendingPathComponent("records")
+    try? fm.createDirectory(atPath: recordsDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    func write(_ text: String, _ path: String) {
+      _ = fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    }
+    write(LiveRoster.csv(room), (directory as NSString).appendingPathComponent("roster.csv"))
+    write(
+      LiveRoster.make(room).html(courseTitle: room.course.title, anonymous: room.settings.anonymous),
+      (directory as NSString).appendingPathComponent("roster.html"))
+    for pid in room.order where room.participants[pid]?.removed == false {
+      guard var record = LiveRecord.make(for: pid, in: room) else { continue }
+      if let key { record.seal(with: key) } else { record.digest = record.computedDigest() }
+      let json = record.json()
+      records[pid] = json
+      write(json, (recordsDir as NSString).appendingPathComponent("\(pid).json"))
+    }
+  }
+}

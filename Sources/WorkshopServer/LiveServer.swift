@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// The HTTP and WebSocket face of a `LiveHost`. Everything here is transport: it decodes,
+/// checks the instructor's token and hands the rest to the host.
+///
+/// Routes:
+/// - `GET /` — a short page telling learners how to join.
+/// - `GET /host` — the instructor's page (it reads the token from its own address).
+/// - `GET /api/host/state?token=…` — the instructor view as JSON.
+/// - `POST /api/host/command?token=…` — an `InstructorCommand` as JSON.
+/// - `GET /api/host/roster.csv?token=…` — the roster so far.
+/// - `WS /ws/learn` — learners (`LearnerRequest` in, `LearnerMessage` out).
+/// - `WS /ws/host?token=…` — the instructor: commands in, `InstructorView` snapshots out.
+public enum LiveServer {
+  public static func buildApplication(
+    host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
+    logger: Logger? = nil, onServerRunning: (@Sendable (Int) async -> Void)? = nil
+  ) -> some ApplicationProtocol {
+    let router = Router(context: BasicWebSocketRequestContext.self)
+    let token = TokenCheck(host: host)
+
+    router.get("/") { _, _ -> Response in
+      html(
+        "<!doctype html><meta charset=utf-8><title>workshop</title><p>This is a workshop live session. "
+          + "Join from a terminal with <code>workshop join HOST:PORT --code CODE --name NAME</code>.</p>")
+    }
+    router.get("/host") { _, _ -> Response in html(InstructorPage.html) }
+    router.get("/api/host/state") { request, _ -> Response in
+      try await token.check(request)
+      return json(WireCoding.encode(await host.view()))
+    }
+    router.get("/api/host/roster.csv") { request, _ -> Response in
+      try await token.check(request)
+      let csv = await LiveRoster.csv(host.room)
+      return Response(
+        status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+        body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+    router.post("/api/host/command") { request, context -> Response in
+      try await token.check(request)
+      let body = try await request.body.collect(upTo: limits.maxMessageBytes)
+      guard let command = WireCoding.decode(InstructorCommand.self, String(buffer: body)) else {
+        throw HTTPError(.badRequest, message: "expected an instructor command as JSON")
+      }
+      let refusals = await host.command(command)
+      if let first = refusals.first {
+        return json(WireCoding.encode(["refused": first]), status: .conflict)
+      }
+      return json(#"{"ok":true}"#)
+    }
+
+    router.ws("/ws/learn") { _, _ in
+      await host.connectionCount < limits.maxConnections ? .upgrade([:]) : .dontUpgrade
+    } onUpgrade: { inbound, outbound, _ in
+      guard let (id, stream) = await host.connect() else {
+        try? await outbound.close(.policyViolation, reason: "the room is at its connection limit")
+        return
+      }
+      await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
+    }
+    router.ws("/ws/host") { request, _ in
+      try await token.check(request)
+      return .upgrade([:])
+    } onUpgrade: { inbound, outbound, _ in
+      guard let (id, stream) = await host.connect(instructor: true) else {
+        try? await outbound.close(.policyViolation, reason: "connection limit")
+        return
+      }
+      await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
+    }
+
+    var logger = logger ?? Logger(label: "workshop.serve")
+    if ProcessInfo.processInfo.environment["WORKSHOP_SERVER_DEBUG"] == nil { logger.logLevel = .warning }
+    return Application(
+      router: router,
+      server: .http1WebSocketUpgrade(
+        webSocketRouter: router,
+        configuration: .init(
+          http1: .init(idleTimeout: .seconds(120)),
+          ws: .init(maxFrameSize: limits.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(20))))),
+      configuration: .init(address: .hostname(address, port: port), serverName: nil, backlog: 4096),
+      onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
+      logger: logger
+    )
+  }
+
+  /// Builds the application and runs it until the task is cancelled (or SIGINT/SIGTERM).
+  public static func run(
+    host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
+    onServerRunning: (@Sendable (Int) async -> Void)? = nil
+  ) async throws {
+    let app = buildApplication(host: host, address: address, port: port, limits: limits, onServerRunning: onServerRunning)
+    try await app.runService()
+  }
+
+  /// Copies the host's messages to the socket and the socket's messages to the host until
+  /// either side finishes.
+  static func pump(
+    id: ConnectionID, stream: AsyncStream<String>, inbound: WebSocketInboundStream,
+    outbound: WebSocketOutboundWriter, host: LiveHost, limits: SessionLimits
+  ) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for await text in stream {
+          do { try await outbound.write(.text(text)) } catch { return }
+        }
+        // The host ended this connection (removal, a newer connection, shutdown).
+        try? await outbound.close(.normalClosure, reason: nil)
+      }
+      group.addTask {
+        do {
+          for try await message in inbound.messages(maxSize: limits.maxMessageBytes) {
+            if case .text(let text) = message { await host.receive(text, from: id) }
+          }
+        } catch {}
+      }
+      await group.next()
+      group.cancelAll()
+    }
+    await host.disconnect(id)
+  }
+
+  static func html(_ body: String) -> Response {
+    Response(
+      status: .ok,
+      headers: [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+        .contentSecurityPolicy:
+          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+        // The instructor's address carries the token: never send it on as a referrer.
+        .init("Referrer-Policy")!: "no-referrer",
+      ],
+      body: .init(byteBuffer: ByteBuffer(string: body)))
+  }
+
+  static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+      status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+      body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+}
+
+/// Checks the instructor's token from `?token=` or `Authorization: Bearer`.
+struct TokenCheck: Sendable {
+  let host: LiveHost
+
+  func check(_ request: Request) async throws {
+    var presented = request.uri.queryParameters.get("token") ?? ""
+    if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+      presented = String(auth.dropFirst(7))
+    }
+    guard await host.room.isInstructor(token: presented) else {
+      throw HTTPError(.unauthorized, message: "the instructor token is missing or wrong")
+    }
+  }
+}

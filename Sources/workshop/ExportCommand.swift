@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import WorkshopEngine
+import WorkshopRecords
+
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Export a learner's completion record as JSON, CSV, xAPI statements or a certificate.",
+    discussion: """
+      The JSON record carries a digest that `workshop verify` checks. Files are written readable
+      by you only (0600). Nothing is sent anywhere: xAPI statements are written to a file or to
+      standard output for you to pass on. See docs/records.md.
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, csv, xapi, html
+  }
+
+  @OptionGroup var location: LocationOptions
+
+  @Option(help: ArgumentHelp("The learner: a name or a learner id.", valueName: "name"))
+  var learner: String
+
+  @Option(help: ArgumentHelp("The course id.", valueName: "id"))
+  var course: String
+
+  @Option(help: "json | csv | xapi | html (a certificate; needs a passed course).")
+  var format: Format = .json
+
+  @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "file"))
+  var out: String?
+
+  @Flag(help: "Replace the learner's name with a stable pseudonym.")
+  var pseudonymize = false
+
+  @Flag(help: "xAPI: put the learner's name in each statement's actor (only the opaque id otherwise).")
+  var includeNames = false
+
+  func run() throws {
+    let record: WorkshopRecords.CompletionRecord
+    let content: Course
+    do {
+      (record, content) = try RecordSource.build(
+        learner: learner, courseID: course, location: location, pseudonymize: pseudonymize)
+    } catch {
+      CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    let text: String
+    switch format {
+    case .json:
+      text = record.fileText()
+    case .csv:
+      text = CSVExporter.document([record])
+    case .xapi:
+      let statements = XAPIExporter.statements(
+        record: record, course: content, options: .init(includeNames: includeNames))
+      // Exporting something an LRS would refuse helps nobody; this is a bug if it ever fires.
+      let problems = XAPIValidator.validate(statements: statements)
+      guard problems.isEmpty else {
+        for p in problems.prefix(10) { CLIOutput.error("invalid statement \(p)") }
+        throw ExitCode(70)
+      }
+      text = XAPIExporter.fileText(statements)
+    case .html:
+      do {
+        text = try CertificateExporter.html(record)
+      } catch {
+        CLIOutput.error("\(error)")
+        throw ExitCode(1)
+      }
+    }
+    try CLIOutput.emit(text, to: out)
+  }
+}
+
+/// Shared by export and roster: turning a learner's journal into a record.
+enum RecordSource {
+  struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+  }
+
+  /// Loads only the course's own folder when it is named after the course, which is the usual
+  /// layout and spares parsing every other course.
+  static func loadCourse(_ id: String, lessonsRoot: String) -> Course? {
+    let root = lessonsRoot.hasSuffix("/") ? String(lessonsRoot.dropLast()) : lessonsRoot
+    let folder = root + "/" + id
+    if FileManager.default.fileExists(atPath: folder + "/course.yaml"),
+      let course = LessonLoader.load(root: folder).library.course(id: id)
+    {
+      return course
+    }
+    return LessonLoader.load(root: root).library.course(id: id)
+  }
+
+  static func build(
+    learner: String, courseID: String, location: LocationOptions, pseudonymize: Bool
+  ) throws(Failure) -> (WorkshopRecords.CompletionRecord, Course) {
+    let store = ProgressStore(root: location.progressRoot)
+    guard let id = store.resolveLearner(learner),
+      store.profile(id) != nil || FileManager.default.fileExists(atPath: store.journalPath(for: id))
+    else {
+      throw Failure("no learner \"\(learner)\" in \(location.progressRoot)")
+    }
+    guard let course = loadCourse(courseID, lessonsRoot: location.lessonsRoot) else {
+      throw Failure("no course \"\(courseID)\" in \(location.lessonsRoot)")
+    }
+    let identity = try identity(store: store, id: id, progressRoot: location.progressRoot)
+    let events: [JournalEvent]
+    do {
+      let read = try JournalReader.read(path: store.journalPath(for: id))
+      for w in read.warnings { CLIOutput.warn(w) }
+      events = read.events
+    } catch {
+      throw Failure("cannot read the journal of \(id.rawValue): \(error)")
+    }
+    let record = RecordBuilder.build(
+      events: events, course: course, learner: identity.record(pseudonymize: pseudonymize),
+      generatedAt: JournalEvent.timestamp())
+    return (record, course)
+  }
+
+  static func identity(store: ProgressStore, id: LearnerID, progressRoot: String) throws(Failure) -> LearnerIdentity {
+    let salt: String
+    do {
+      salt = try RecordFiles.salt(progressRoot: progressRoot)
+    } catch {
+      throw Failure(error.description)
+    }
+    return LearnerIdentity(
+      opaqueID: LearnerIdentity.opaqueID(salt: salt, learner: id.rawValue),
+      displayName: store.profile(id)?.name ?? id.rawValue)
+  }
+}
+
+enum CLIOutput {
+  static func error(_ message: String) {
+    FileHandle.standardError.write(Data("workshop: \(message)\n".utf8))
+  }
+
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("workshop: warning: \(message)\n".utf8))
+  }
+
+  static func emit(_ text: String, to path: String?) throws {
+    if let path {
+      do {
+        try RecordFiles.writePrivate(text, to: path)
+      } catch {
+        Self.error(error.description)
+        throw ExitCode(64)
+      }
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+  }
+}

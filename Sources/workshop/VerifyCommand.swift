@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import WorkshopEngine
+import WorkshopRecords
+
+struct VerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check a completion record's digest and re-score it against the lesson pack.",
+    discussion: """
+      Exit status: 0 valid; 1 tampered (the record was edited: the digest or the re-scoring says
+      which field); 2 content mismatch (the record is intact but was made against lesson content
+      that has changed since, or that the pack does not have); 64 the file cannot be read, is not a
+      completion record, or the lesson pack is missing.
+      """)
+
+  @Argument(help: ArgumentHelp("A JSON completion record from `workshop export`.", valueName: "file"))
+  var file: String
+
+  @OptionGroup var location: LocationOptions
+
+  // Live-session records (workshop serve) carry an Ed25519 signature; see KeysCommand.swift.
+  @Option(name: .long, help: ArgumentHelp(
+    "Instructor public key (file or base64) that live-session records must be signed with.", valueName: "key"))
+  var key: String?
+
+  func run() throws {
+    let data: Data
+    do {
+      data = try RecordFiles.read(file)
+    } catch {
+      CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    if LiveRecordVerification.isLiveRecord(data) {
+      throw ExitCode(LiveRecordVerification.run(data: data, file: file, key: key, lessonsRoot: location.lessonsRoot))
+    }
+    let root = location.lessonsRoot
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+      CLIOutput.error("no lesson pack at \(root): pass --lessons DIR to re-score the record")
+      throw ExitCode(64)
+    }
+    let report: VerificationReport
+    let record: WorkshopRecords.CompletionRecord?
+    var isRecord = true
+    do {
+      (report, record) = try RecordVerifier.verify(
+        data: data,
+        course: { id in
+          // Checked here rather than before parsing so the file is read only once.
+          RecordSource.loadCourse(id, lessonsRoot: root)
+        }, grading: .engine, isRecord: &isRecord)
+    } catch {
+      CLIOutput.error("\(file): not JSON (\(error.description))")
+      throw ExitCode(64)
+    }
+    guard isRecord else {
+      CLIOutput.error("\(file): not a workshop completion record")
+      throw ExitCode(64)
+    }
+    print(Self.describe(report, record: record, file: file, lessons: root))
+    throw ExitCode(report.status.exitCode)
+  }
+
+  static func describe(_ report: VerificationReport, record: WorkshopRecords.CompletionRecord?, file: String, lessons: String) -> String {
+    var lines: [String] = []
+    switch report.status {
+    case .valid: lines.append("valid: \(file)")
+    case .tampered: lines.append("TAMPERED: \(file)")
+    case .contentMismatch: lines.append("CONTENT MISMATCH: \(file)")
+    }
+    if let r = record {
+      let responses = r.lessons.reduce(0) { $0 + $1.attempts.reduce(0) { $0 + $1.responses.count } }
+      let verdict = r.outcome.passed ? "passed" : (r.outcome.decided ? "not passed" : "in progress")
+      let score = r.outcome.score.map { String(format: "%.1f%%", $0 * 100) } ?? "no score"
+      lines.append("  \(r.learner.name) · \(r.course.title) \(r.course.version) · \(verdict), \(score)")
+      if report.status == .valid {
+        lines.append("  \(responses) response(s) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
+      }
+    }
+    if !report.tampered.isEmpty {
+      lines.append("  edited:")
+      for f in report.tampered { lines.append("    - \(f)") }
+    }
+    if !report.contentChanges.isEmpty {
+      lines.append("  content changed since the record was made:")
+      for f in report.contentChanges { lines.append("    - \(f)") }
+    }
+    for note in report.notes { lines.append("  note: \(note)") }
+    return lines.joined(separator: "\n")
+  }
+}

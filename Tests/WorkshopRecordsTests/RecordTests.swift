@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+import WorkshopEngine
+@testable import WorkshopRecords
+
+@Suite struct RecordBuilding {
+  @Test func finisherRecordHasAttemptsScoresAndOutcome() throws {
+    let r = Fixture.finisherRecord()
+    #expect(r.lessons.map(\.id) == ["welcome", "basics", "final"])
+    let basics = r.lessons[1]
+    #expect(basics.state == .passed)
+    #expect(basics.attempts.count == 1)
+    #expect(basics.attempts[0].responses.count == 6)
+    #expect(abs(basics.score! - 5.5 / 6) < 1e-12)
+    // The second answer to q-single came after a hint at the second attempt: half credit.
+    let second = basics.attempts[0].responses[1]
+    #expect(second.attempt == 2 && second.hints == 1 && second.earned == 0.5)
+    let final = r.lessons[2]
+    #expect(final.attempts.count == 2)
+    #expect(final.attempts[0].passed == false && final.attempts[1].passed == true)
+    #expect(final.bestAttempt == 2 && final.score == 1)
+    #expect(final.attempts[0].registration != final.attempts[1].registration)
+    #expect(r.outcome.completed && r.outcome.passed && r.outcome.decided)
+    #expect(abs(r.outcome.score! - 7.5 / 8) < 1e-12)
+    #expect(r.outcome.completedAt == final.attempts[1].completedAt)
+  }
+
+  @Test func learnerIsOpaqueAndStable() {
+    let r = Fixture.finisherRecord()
+    #expect(r.learner.id == LearnerIdentity.opaqueID(salt: "fixed-salt", learner: "ana-maria"))
+    #expect(!r.learner.id.contains("ana"))
+    #expect(r.learner.id != LearnerIdentity.opaqueID(salt: "other-salt", learner: "ana-maria"))
+    #expect(!Fixture.finisherRecord().fileText().contains("ana-maria"))
+  }
+
+  @Test func pseudonymReplacesTheNameEverywhere() throws {
+    let r = Fixture.finisherRecord(pseudonymize: true)
+    #expect(r.learner.name.hasPrefix("Learner ") && r.learner.pseudonymous)
+    #expect(r.learner.name == Fixture.finisherRecord(pseudonymize: true).learner.name)
+    let texts = [
+      r.fileText(), CSVExporter.document([r]),
+      XAPIExporter.fileText(XAPIExporter.statements(record: r, course: Fixture.course, options: .init(includeNames: true))),
+      try CertificateExporter.html(r),
+    ]
+    for text in texts {
+      #expect(!text.contains("Ana"))
+      #expect(text.contains(r.learner.name))
+    }
+  }
+
+  @Test func recordRoundTripsThroughItsJSON() throws {
+    let r = Fixture.finisherRecord()
+    let parsed = try JSONParser.parse(r.fileText())
+    let back = try CompletionRecord(json: parsed)
+    #expect(back == r)
+    #expect(RecordHash.digest(of: parsed.removing("digest")) == r.digest)
+  }
+
+  @Test func digestCoversEveryField() throws {
+    let json = try JSONParser.parse(Fixture.finisherRecord().fileText())
+    let digest = json["digest"]!.string!
+    let edited = json.setting("generatedAt", .string("2026-11-27T12:00:00.001Z"))
+    #expect(RecordHash.digest(of: edited.removing("digest")) != digest)
+    let extra = json.setting("note", .string("x"))
+    #expect(RecordHash.digest(of: extra.removing("digest")) != digest)
+  }
+
+  @Test func certificateRequiresAPassedCourse() {
+    var s = Fixture.Script()
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([0]), raw: "a")
+    let r = RecordBuilder.build(events: s.events, course: Fixture.course, learner: Fixture.learner(), generatedAt: Fixture.generatedAt)
+    #expect(r.lessons[1].state == .inProgress)
+    #expect(!r.outcome.decided && r.outcome.completedAt == nil)
+    #expect(throws: CertificateError.self) { try CertificateExporter.html(r) }
+  }
+}
+
+@Suite struct GoldenFiles {
+  @Test func json() {
+    #expect(Fixture.matchesGolden(Fixture.finisherRecord().fileText(), "record.json"))
+  }
+
+  @Test func csv() {
+    #expect(Fixture.matchesGolden(CSVExporter.document([Fixture.finisherRecord()]), "record.csv"))
+  }
+
+  @Test func xapi() {
+    let statements = XAPIExporter.statements(record: Fixture.finisherRecord(), course: Fixture.course)
+    #expect(Fixture.matchesGolden(XAPIExporter.fileText(statements), "statements.json"))
+  }
+
+  @Test func certificate() throws {
+    let html = try CertificateExporter.html(Fixture.finisherRecord())
+    #expect(Fixture.matchesGolden(html, "certificate.html"))
+    #expect(html.contains("Open &lt;Demo&gt; &amp; Co") && !html.contains("Open <Demo>"))
+    #expect(html.contains(RecordHash.grouped(Fixture.finisherRecord().verificationCode)))
+    #expect(html.contains("@page") && html.contains("@media print"))
+    for external in ["<script", "<link", "<img", "src=", "url(", "@import", "@font-face"] {
+      #expect(!html.contains(external), "\(external)")
+    }
+  }
+}
+
+@Suite struct Canonical {
+  @Test func sortsKeysAndEscapesMinimally() throws {
+    let v = JSONValue.object([("b", .number(1)), ("a", .array([.string("x\"\\\n\u{1}é"), .number(0.25), .bool(true), .null]))])
+    #expect(JSONWriter.canonical(v) == "{\"a\":[\"x\\\"\\\\\\n\\u0001é\",0.25,true,null],\"b\":1}")
+    #expect(try JSONParser.parse(JSONWriter.canonical(v)) == v)
+    #expect(try JSONParser.parse(JSONWriter.pretty(v)) == v)
+  }
+
+  @Test func numbersHaveOneSpelling() throws {
+    #expect(JSONWriter.number(3) == "3")
+    #expect(JSONWriter.number(-0.0) == "0")
+    #expect(JSONWriter.number(0.1 + 0.2) == "0.30000000000000004")
+    #expect(try JSONParser.parse("[1.0, 1e0, 10E-1]") == .array([.number(1), .number(1), .number(1)]))
+  }
+
+  @Test func parserRejectsWhatIsNotJSON() throws {
+    for bad in ["{\"a\":1,\"a\":2}", "[1,]", "{a:1}", "01", "\"\u{1}\"", "[1] x", "\"\\ud800\"", "nul", ""] {
+      #expect(throws: JSONParseError.self) { try JSONParser.parse(bad) }
+    }
+    #expect(try JSONParser.parse("\"\\ud83d\\ude00\"") == .string("😀"))
+  }
+
+  @Test func verificationCodeIsBase32OfTheDigest() {
+    // "ff00…" → 11111111 00000000 → 11111 11100 00000 0 → "74AA…"
+    #expect(RecordHash.verificationCode(digestHex: "ff00" + String(repeating: "0", count: 60), length: 4) == "74AA")
+    #expect(RecordHash.grouped("ABCDEFGHIJKL") == "ABCD-EFGH-IJKL")
+  }
+
+  @Test func nameUUIDsAreVersion5AndDeterministic() {
+    let a = NameUUID.make("x", "y")
+    #expect(a == NameUUID.make("x", "y"))
+    #expect(a != NameUUID.make("xy"))
+    #expect(XAPIValidator.isUUID(a))
+    let chars = Array(a)
+    #expect(chars[14] == "5")
+    #expect("89ab".contains(chars[19]))
+  }
+}
+
+@Suite struct CSVOutput {
+  @Test func neutralisesFormulasAndQuotes() {
+    #expect(CSV.cell("=SUM(A1)") == "'=SUM(A1)")
+    #expect(CSV.cell("+1") == "'+1")
+    #expect(CSV.cell("-1") == "'-1")
+    #expect(CSV.cell("@cmd") == "'@cmd")
+    #expect(CSV.cell("\tx") == "'\tx")
+    #expect(CSV.cell("\rx") == "\"'\rx\"")
+    #expect(CSV.cell("a,b") == "\"a,b\"")
+    #expect(CSV.cell("say \"hi\"") == "\"say \"\"hi\"\"\"")
+    #expect(CSV.cell("line\nbreak") == "\"line\nbreak\"")
+    #expect(CSV.cell("=a,\"b\"") == "\"'=a,\"\"b\"\"\"")
+    #expect(CSV.cell("plain") == "plain")
+  }
+
+  @Test func hostileNamesCannotBecomeFormulas() {
+    let identity = LearnerIdentity(opaqueID: "abc", displayName: "=cmd|' /C calc'!A0")
+    let r = RecordBuilder.build(
+      events: Fixture.Script.finisher().events, course: Fixture.course, learner: identity.record(pseudonymize: false),
+      generatedAt: Fixture.generatedAt)
+    let csv = CSVExporter.document([r])
+    let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    #expect(lines.count == 4)
+    #expect(lines[0] == CSVExporter.columns.joined(separator: ","))
+    for line in lines.dropFirst() {
+      #expect(line.contains(",'=cmd|' /C calc'!A0,"))
+      #expect(!line.contains(",=cmd"))
+    }
+  }
+}
+
+@Suite struct AttemptBoundaries {
+  @Test func startingAfresh() {
+    var s = Fixture.Script()
+    s.start("basics")  // opened and left without answering: continued by the next start
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([1]), raw: "b")
+    s.start("basics")  // the session started over (the open attempt no longer counted)
+    s.answer("basics", "q-single", .choices([0]), raw: "a")
+    s.start("basics", restart: true)
+    let r = RecordBuilder.build(events: s.events, course: Fixture.course, learner: Fixture.learner(), generatedAt: Fixture.generatedAt)
+    let attempts = r.lessons[1].attempts
+    #expect(attempts.map(\.number) == [1, 2, 3])
+    #expect(attempts.map(\.responses.count) == [1, 1, 0])
+    #expect(attempts[0].startedAt == s.events[0].at)
+    #expect(Set(attempts.map(\.registration)).count == 3)
+    #expect(r.lessons[1].state == .inProgress)
+  }
+
+  @Test func eventsOfOtherCoursesAreIgnored() {
+    var s = Fixture.Script()
+    s.course.id = "other"
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([1]), raw: "b")
+    let r = RecordBuilder.build(events: s.events, course: Fixture.course, learner: Fixture.learner(), generatedAt: Fixture.generatedAt)
+    #expect(r.lessons.allSatisfy { $0.attempts.isEmpty && $0.state == .notStarted })
+  }
+}
+
+@Suite struct PrivateFiles {
+  @Test func writtenFilesAreOwnerOnlyEvenWhenReplacingAnother() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-files-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/out.json"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+    try RecordFiles.writePrivate("new", to: path)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.json"])
+  }
+
+  @Test func saltIsCreatedOnceAndKept() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-salt-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let first = try RecordFiles.salt(progressRoot: dir)
+    #expect(first.count == 64)
+    #expect(try RecordFiles.salt(progressRoot: dir) == first)
+    let mode = try FileManager.default.attributesOfItem(atPath: dir + "/.record-salt")[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+  }
+}
