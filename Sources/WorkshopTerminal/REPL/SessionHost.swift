@@ -119,7 +119,7 @@ public final class SessionHost {
     } else {
       // Piped input: plain lines, no readline and no prompts in the output. Reading blocks,
       // so it happens off the main queue; lines are handled on it, in order.
-      Thread.detachNewThread {
+      DispatchQueue.global().async {
         while let line = readLine(strippingNewline: true) {
           DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.shared?.receive(line) } }
         }
