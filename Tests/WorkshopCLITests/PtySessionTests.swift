@@ -75,7 +75,7 @@ import WorkshopTestSupport
     t.send("no-such-thing")
     #expect(t.waitFor("no-such-thing", after: mark))
     mark = t.mark
-    t.send("\u{03}")
+    t.send("\u{03}", midLine: true)
     #expect(t.waitFor("^C", after: mark))
     mark = t.mark
     t.send("help\r")

@@ -78,8 +78,20 @@ public final class PseudoTerminal {
     _ = ioctl(master, UInt(TIOCSWINSZ), &size)
   }
 
-  /// Types `text` as if at the keyboard.
-  public func send(_ text: String) {
+  /// The prompt the program shows when it is ready for a line.
+  public var prompt = "> "
+  /// Where the last text waited for ended; the next prompt is looked for after it.
+  private var lastMatchEnd: String.Index?
+
+  /// Types `text` as if at the keyboard, once the prompt is back after the last output waited
+  /// for: keys sent while the program is still printing could reach the terminal in cooked mode,
+  /// where Ctrl-D and Ctrl-C mean something else.
+  /// With `midLine`, the keys go straight away (the learner is in the middle of a line).
+  public func send(_ text: String, midLine: Bool = false) {
+    if !midLine, let from = lastMatchEnd {
+      _ = waitFor(prompt, after: from, timeout: 5)
+      lastMatchEnd = nil
+    }
     let bytes = Array(text.utf8)
     var written = 0
     while written < bytes.count {
@@ -95,7 +107,10 @@ public final class PseudoTerminal {
     let deadline = Date().addingTimeInterval(timeout)
     while true {
       let start = from ?? output.startIndex
-      if output[start...].contains(text) { return true }
+      if let range = output[start...].range(of: text) {
+        lastMatchEnd = text == prompt ? nil : range.upperBound
+        return true
+      }
       if Date() > deadline { return false }
       if !pump(milliseconds: 100) && reap() { return output[start...].contains(text) }
     }
