@@ -313,6 +313,7 @@ import WorkshopEngine
     let end = s.send("")
     #expect(end.contains("Passed"))
     #expect(end.contains("Course completed: Sample Course"))
+    #expect(end.contains("1. Basics. Passed, 100%. About 5 minutes."))
     #expect(end.contains("workshop export sample"))
   }
 }

@@ -11,7 +11,6 @@ struct LessonRun {
   var items: [LessonItem]
   var index = 0
   var records: [String: AnswerRecord] = [:]
-  var startedAt: Date
   var shownAt: Date
   var confirmingRestart = false
   /// After the end-of-lesson summary: Enter moves on to `next` (or the menu).

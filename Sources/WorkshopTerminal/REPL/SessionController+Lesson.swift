@@ -17,7 +17,7 @@ extension SessionController {
     }
     let now = clock()
     var run = LessonRun(
-      course: course, lesson: lesson, number: number, items: lesson.items, startedAt: now,
+      course: course, lesson: lesson, number: number, items: lesson.items,
       shownAt: now)
     var drawn = fresh ? nil : progress.drawn
     if fresh {
@@ -189,7 +189,6 @@ extension SessionController {
     run.records = [:]
     run.index = 0
     run.finished = false
-    run.startedAt = clock()
     if let count = run.lesson.draw {
       let attempt = progress(course: run.course, lesson: run.lesson).attempt
       let drawn = draw(course: run.course, lesson: run.lesson, count: count, attempt: max(1, attempt), out: &out)
@@ -564,6 +563,10 @@ extension SessionController {
     let state = courseState(run.course)
     if state.completed {
       out.say(style(Copy.courseDone(clean(run.course.title, newlines: false)), .heading))
+      for (i, lesson) in run.course.lessons.enumerated() {
+        let ls = state.lessons.first { $0.lessonID == lesson.id }
+        out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
+      }
       out.say(wrapped(Copy.exportPointer(courseID: run.course.id)))
       out.blank()
     }
