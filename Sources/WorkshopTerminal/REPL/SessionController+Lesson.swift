@@ -421,7 +421,8 @@ extension SessionController {
       if case .question(let q) = run.current { s += " " + Copy.kindWords(q.kind) }
       return s
     }
-    var s = "Lesson \(run.number) of \(run.lessonCount) · \(where_)"
+    let kind = run.lesson.kind == .assessment ? Copy.assessmentWord : Copy.lessonWord
+    var s = "\(kind) \(run.number) of \(run.lessonCount) · \(where_)"
     if case .question(let q) = run.current { s += " · " + Copy.kindWords(q.kind).lowercased().dropLast() }
     return style(s, .dim)
   }
