@@ -222,6 +222,41 @@ import WorkshopEngine
 }
 
 @Suite struct AssessmentDrawSessionTests {
+  static func assessment() -> Lesson {
+    let questions = (1...4).map { i in
+      Question(
+        id: "q\(i)", prompt: "Question number \(i)?",
+        body: .trueFalse(answer: true, feedbackTrue: nil, feedbackFalse: nil),
+        explanation: "Because.", digest: "d\(i)")
+    }
+    return Lesson(
+      id: "final", title: "Final", summary: "", objectives: [], estimatedMinutes: 10,
+      kind: .assessment, required: true, policy: Policy(mode: .exam, shuffle: false), draw: 3,
+      items: questions.map(LessonItem.question), path: "final.md", digest: "d-final")
+  }
+
+  @Test("a resumed assessment asks the same drawn questions in the same order")
+  func resumedDraw() throws {
+    let course = SampleCourse.course([Self.assessment()])
+    var first = SessionDriver(course: course)
+    try first.start()
+    first.send("final")
+    first.send("t")
+    first.send("quit")
+    let ids = try #require(first.events.first { $0.kind == .questionsDrawn }?.questions)
+    var summary = JournalSummary()
+    for event in first.events { summary.apply(event) }
+    var second = SessionDriver(course: course)
+    try second.start(summary: summary)
+    let text = second.send("continue")
+    #expect(!second.kinds.contains(.questionsDrawn), "no second draw")
+    #expect(text.contains("Question 2 of 3."))
+    #expect(text.contains("Question number \(ids[1].dropFirst())?"))
+    second.send("t")
+    second.send("t")
+    #expect(second.events.filter { $0.kind == .answerSubmitted }.map(\.question) == Array(ids[1...]))
+  }
+
   @Test("an assessment with draw asks the drawn questions and journals the draw")
   func drawn() throws {
     let questions = (1...4).map { i in
