@@ -62,13 +62,16 @@ import WorkshopEngine
     }
   }
 
-  /// A workspace with the bundled course and a learner who passed it, journaled through the
-  /// engine's own writer.
+  /// A workspace with a course (the small fixture course, or a bundled one) and a learner who
+  /// passed it, journaled through the engine's own writer.
   static func workspace(course courseID: String = "getting-started") throws -> (dir: String, course: Course) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-cli-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir + "/lessons", withIntermediateDirectories: true)
     try FileManager.default.copyItem(
-      atPath: packageRoot.appendingPathComponent("lessons/\(courseID)").path, toPath: dir + "/lessons/\(courseID)")
+      atPath: packageRoot.appendingPathComponent(
+        courseID == "getting-started" ? "Tests/Fixtures/getting-started" : "lessons/\(courseID)"
+      ).path,
+      toPath: dir + "/lessons/\(courseID)")
     let course = try #require(LessonLoader.load(root: dir + "/lessons").library.course(id: courseID))
     let store = ProgressStore(root: dir + "/progress")
     let profile = try store.createProfile(name: "Ana María")

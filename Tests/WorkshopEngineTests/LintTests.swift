@@ -134,8 +134,14 @@ let expectations: [Expected] = [
     #expect(report.questions == 10)
   }
 
-  @Test func bundledCourseIsLintCleanWithStrict() {
-    let report = Linter.run(root: Fixtures.lessons + "/getting-started")
+  @Test func bundledCoursesAreLintCleanWithStrict() {
+    let report = Linter.run(root: Fixtures.lessons)
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.description))")
+    #expect(report.courses >= 1)
+  }
+
+  @Test func smallFixtureCourseIsLintCleanWithStrict() {
+    let report = Linter.run(root: Fixtures.packageRoot + "/Tests/Fixtures/getting-started")
     #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.description))")
     #expect(report.lessons == 2)
     #expect(report.questions >= 5)

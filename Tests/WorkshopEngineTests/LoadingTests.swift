@@ -13,9 +13,11 @@ enum Fixtures {
   static func broken(_ name: String) -> String { root + "/broken/" + name }
   static var valid: String { root + "/valid" }
 
+  static let packageRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
   /// The repository's own lessons folder.
-  static let lessons: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lessons").path
+  static var lessons: String { packageRoot + "/lessons" }
 }
 
 /// A throwaway folder that tests fill with files.

@@ -24,6 +24,13 @@ extension SessionController {
     }
   }
 
+  /// One title column for every menu line, so that the statuses line up.
+  var menuTitleColumn: Int {
+    let widest = library.courses.lazy.flatMap(\.lessons)
+      .map { DisplayWidth.of(clean($0.title, newlines: false)) }.max() ?? 0
+    return min(48, widest + 2)
+  }
+
   func menuLine(number: Int, lesson: Lesson, status: LessonState.Status) -> String {
     let title = clean(lesson.title, newlines: false)
     let words = Copy.status(status)
@@ -33,7 +40,7 @@ extension SessionController {
       return "\(number). \(title). \(words.prefix(1).uppercased() + words.dropFirst()). \(minutes).\(optional)"
     }
     let num = String(repeating: " ", count: max(0, 3 - String(number).count)) + "\(number). "
-    let pad = max(1, 34 - DisplayWidth.of(title))
+    let pad = max(1, menuTitleColumn - DisplayWidth.of(title))
     let statusStyle: TextStyle =
       switch status {
       case .passed: .success
