@@ -94,7 +94,7 @@ let package = Package(
     // MARK: Benchmarks (run with `swift run -c release workshop-bench`)
     .executableTarget(
       name: "workshop-bench",
-      dependencies: ["WorkshopEngine", "WorkshopRecords"],
+      dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
       path: "Benchmarks/workshop-bench",
       swiftSettings: strictSettings
     ),

@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|records|all]
+//   swift run -c release workshop-bench [lint|replay|list|records|repl|all]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -71,15 +71,21 @@ func benchReplay() throws {
     target: "-")
 }
 
-/// `workshop list` on the bundled course, whole process, for a new learner and for one whose
-/// journal holds 20,000 events.
-func benchList() throws {
+/// The `workshop` binary built next to this one (same configuration), if there is one.
+func workshopBinary() -> String? {
   let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     .appendingPathComponent("workshop").path
   guard FileManager.default.isExecutableFile(atPath: binary) else {
-    print("skipped workshop list: build it first with `swift build -c release --product workshop`")
-    return
+    print("skipped: build the binary first with `swift build -c release --product workshop`")
+    return nil
   }
+  return binary
+}
+
+/// `workshop list` on the bundled course, whole process, for a new learner and for one whose
+/// journal holds 20,000 events.
+func benchList() throws {
+  guard let binary = workshopBinary() else { return }
   let progress = scratch + "/list-progress"
   let store = ProgressStore(root: progress)
   let long = try LearnerID(validating: "long-journal")
@@ -124,6 +130,12 @@ func printDigests() throws {
   }
 }
 
+/// The learner's REPL through a pseudo-terminal.
+func benchREPL() throws {
+  guard let binary = workshopBinary() else { return }
+  try REPLBenchmarks.run(binary: binary, lessons: packageRoot + "/lessons", scratch: scratch)
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 #if DEBUG
   print("note: this is a debug build; figures are only meaningful with `-c release`")
@@ -133,13 +145,15 @@ case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
 case "records": RecordsBenchmarks.run().forEach { print($0) }
+case "repl": try benchREPL()
 case "digests": try printDigests()
 case "all":
   try benchLint()
   try benchReplay()
   try benchList()
   RecordsBenchmarks.run().forEach { print($0) }
+  try benchREPL()
 default:
-  print("usage: workshop-bench [lint|replay|list|records|all]")
+  print("usage: workshop-bench [lint|replay|list|records|repl|all]")
   exit(2)
 }

@@ -94,7 +94,7 @@ public enum RecordBuilder {
         drafts[i].score = event.score
         drafts[i].passed = event.passed
         drafts[i].lastAt = event.at
-      case .pageViewed, .sessionStarted, .sessionEnded:
+      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded:
         break
       }
       if let last = drafts.indices.last, event.kind != .lessonCompleted {

@@ -316,9 +316,17 @@ import WorkshopEngine
     #expect(s.events.last { $0.kind == .answerSubmitted }?.attempt == 2)
   }
 
+  @Test("a learner who stopped at a question they had not answered comes back to it, not the page before")
+  func resumeAtUnansweredQuestion() throws {
+    var (s, _) = try resumed(after: ["1", ""])
+    let text = s.send("continue")
+    #expect(text.contains("Picking up where you left off: question 1 of 2."))
+    #expect(text.contains("Which licence forbids nothing?"))
+  }
+
   @Test("a learner who stopped on a page comes back to that page")
   func resumeAtPage() throws {
-    var (s, _) = try resumed(after: ["1", "", "b", "", ""])
+    var (s, _) = try resumed(after: ["1", "", "b", ""])
     let text = s.send("continue")
     #expect(text.contains("Picking up where you left off: page 2 of 2."))
     #expect(text.contains("More reading."))

@@ -13,6 +13,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// longer count towards the lesson's current attempt.
     case lessonRestarted = "lesson-restarted"
     case pageViewed = "page-viewed"
+    /// A question was put on screen: a learner who stops here resumes at this question.
+    case questionShown = "question-shown"
     case hintShown = "hint-shown"
     case answerSubmitted = "answer-submitted"
     case questionSkipped = "question-skipped"

@@ -198,6 +198,12 @@ public struct LessonRecord: Sendable, Codable, Hashable {
     case .pageViewed:
       if attempt == 0 { newAttempt() }
       if let page = event.page { position = Position(kind: .page, itemID: page, finished: false) }
+    case .questionShown:
+      if attempt == 0 { newAttempt() }
+      if let question = event.question {
+        position = Position(
+          kind: .question, itemID: question, finished: questions[question]?.settled ?? false)
+      }
     case .questionsDrawn:
       if attempt == 0 || attemptCompleted { newAttempt() }
       draws.removeAll { $0.attempt == attempt }

@@ -347,6 +347,13 @@ extension SessionController {
       let last = run.index + 1 == run.items.count
       out.say(footer(last ? Copy.pressEnterToFinish : Copy.pressEnter))
     case .question(let q):
+      if navigated {
+        emit(
+          &out,
+          JournalEvent(
+            at: now(), kind: .questionShown, course: run.course.id, lesson: run.lesson.id,
+            lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest))
+      }
       let p = run.presentation(q, learner: learnerKey)
       out.say(positionLine(run))
       out.say(markdown(q.prompt))

@@ -304,7 +304,7 @@ public struct SessionController {
     case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted,
       .sessionEnded:
       out.saveBeforeShowing = out.events.count
-    case .sessionStarted, .lessonStarted, .pageViewed, .questionsDrawn:
+    case .sessionStarted, .lessonStarted, .pageViewed, .questionShown, .questionsDrawn:
       break
     }
   }
