@@ -73,10 +73,7 @@ public enum RecordsBenchmarks {
   /// Whole-process figures: the `workshop` binary built next to the bench exporting one learner
   /// of a 70-question course from a lesson pack and journal on disk.
   static func wholeProcess(directory: String) -> [String] {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("workshop").path
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-      return ["records: whole-process export skipped (no workshop binary at \(binary))"]
-    }
+    guard let binary = workshopBinary() else { return ["records: whole-process export skipped"] }
     let lessons = directory + "/lessons"
     let progress = directory + "/progress"
     do {

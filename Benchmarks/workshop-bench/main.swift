@@ -71,10 +71,12 @@ func benchReplay() throws {
     target: "-")
 }
 
-/// The `workshop` binary built next to this one (same configuration), if there is one.
+/// The `workshop` binary to time: `$WORKSHOP_BIN`, else the one built next to this one.
 func workshopBinary() -> String? {
-  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("workshop").path
+  let binary =
+    ProcessInfo.processInfo.environment["WORKSHOP_BIN"]
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("workshop").path
   guard FileManager.default.isExecutableFile(atPath: binary) else {
     print("skipped: build the binary first with `swift build -c release --product workshop`")
     return nil
