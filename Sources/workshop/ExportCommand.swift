@@ -38,7 +38,7 @@ struct ExportCommand: ParsableCommand {
   var includeNames = false
 
   func run() throws {
-    let record: WorkshopRecords.CompletionRecord
+    let record: CompletionRecord
     let content: Course
     do {
       (record, content) = try RecordSource.build(
@@ -97,7 +97,7 @@ enum RecordSource {
 
   static func build(
     learner: String, courseID: String, location: LocationOptions, pseudonymize: Bool
-  ) throws(Failure) -> (WorkshopRecords.CompletionRecord, Course) {
+  ) throws(Failure) -> (CompletionRecord, Course) {
     let store = ProgressStore(root: location.progressRoot)
     guard let id = store.resolveLearner(learner),
       store.profile(id) != nil || FileManager.default.fileExists(atPath: store.journalPath(for: id))

@@ -42,7 +42,7 @@ struct VerifyCommand: ParsableCommand {
       throw ExitCode(64)
     }
     let report: VerificationReport
-    let record: WorkshopRecords.CompletionRecord?
+    let record: CompletionRecord?
     var isRecord = true
     do {
       (report, record) = try RecordVerifier.verify(
@@ -63,7 +63,7 @@ struct VerifyCommand: ParsableCommand {
     throw ExitCode(report.status.exitCode)
   }
 
-  static func describe(_ report: VerificationReport, record: WorkshopRecords.CompletionRecord?, file: String, lessons: String) -> String {
+  static func describe(_ report: VerificationReport, record: CompletionRecord?, file: String, lessons: String) -> String {
     var lines: [String] = []
     switch report.status {
     case .valid: lines.append("valid: \(file)")

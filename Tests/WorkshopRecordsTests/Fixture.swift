@@ -3,7 +3,6 @@ import WorkshopEngine
 @testable import WorkshopRecords
 
 /// The engine has a `CompletionRecord` of its own (a lesson completion in a journal summary).
-typealias CompletionRecord = WorkshopRecords.CompletionRecord
 
 /// A small course built in code, and journals written the way the session writes them, with
 /// fixed clocks and ids so every export is byte-for-byte reproducible.

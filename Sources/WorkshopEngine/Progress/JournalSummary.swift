@@ -100,7 +100,7 @@ public struct Position: Sendable, Codable, Hashable {
   }
 }
 
-public struct CompletionRecord: Sendable, Codable, Hashable {
+public struct LessonCompletion: Sendable, Codable, Hashable {
   public var attempt: Int
   public var score: Double
   public var passed: Bool
@@ -157,7 +157,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
   /// The current attempt's questions.
   public var questions: [String: QuestionRecord] = [:]
   public var position: Position?
-  public var completions: [CompletionRecord] = []
+  public var completions: [LessonCompletion] = []
   public var draws: [DrawRecord] = []
   public var firstActivity: String?
   public var lastActivity: String?
@@ -169,7 +169,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
   /// The draw made for the current attempt, if any.
   public var currentDraw: DrawRecord? { draws.last { $0.attempt == attempt } }
 
-  public var bestCompletion: CompletionRecord? {
+  public var bestCompletion: LessonCompletion? {
     completions.max { a, b in (a.passed ? 1 : 0, a.score) < (b.passed ? 1 : 0, b.score) }
   }
 
@@ -217,7 +217,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
       if attempt == 0 { newAttempt() }
       attemptCompleted = true
       completions.append(
-        CompletionRecord(
+        LessonCompletion(
           attempt: attempt, score: event.score ?? 0, passed: event.passed ?? false,
           seconds: event.seconds, at: event.at, lessonDigest: event.lessonDigest))
     case .sessionStarted, .sessionEnded:

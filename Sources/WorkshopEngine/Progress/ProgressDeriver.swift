@@ -23,7 +23,7 @@ public struct LessonState: Sendable, Hashable {
   public var finishedQuestionIDs: Set<String>
   /// Current attempt number (0: never started).
   public var attempt: Int
-  public var completions: [CompletionRecord]
+  public var completions: [LessonCompletion]
   /// Passed in any attempt: what course completion counts.
   public var everPassed: Bool
   public var bestScore: Double?

@@ -232,7 +232,7 @@ extension BinaryIn {
       Position(kind: try r.bool() ? .question : .page, itemID: try r.string(), finished: try r.bool())
     }
     l.completions = try array { (r) throws(Malformed) in
-      CompletionRecord(
+      LessonCompletion(
         attempt: try r.int(), score: try r.double(), passed: try r.bool(),
         seconds: try r.optional { (r) throws(Malformed) in try r.double() }, at: try r.string(),
         lessonDigest: try r.optional { (r) throws(Malformed) in try r.string() })
