@@ -37,6 +37,28 @@ struct ExportCommand: ParsableCommand {
   @Flag(help: "xAPI: put the learner's name in each statement's actor (only the opaque id otherwise).")
   var includeNames = false
 
+  @Option(
+    help: ArgumentHelp(
+      "xAPI: absolute IRI your organisation controls, under which activity ids are made.",
+      valueName: "iri"))
+  var activityBase = XAPIExporter.Options().activityBase
+
+  @Option(
+    help: ArgumentHelp(
+      "xAPI: the actor account's homePage, the system the opaque learner id belongs to.",
+      valueName: "iri"))
+  var homePage = XAPIExporter.Options().homePage
+
+  func validate() throws {
+    for (name, value) in [("--activity-base", activityBase), ("--home-page", homePage)] {
+      guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme),
+        url.host != nil
+      else {
+        throw ValidationError("\(name) must be an absolute http(s) IRI, such as https://learning.example.org/xapi")
+      }
+    }
+  }
+
   func run() throws {
     let record: CompletionRecord
     let content: Course
@@ -55,7 +77,8 @@ struct ExportCommand: ParsableCommand {
       text = CSVExporter.document([record])
     case .xapi:
       let statements = XAPIExporter.statements(
-        record: record, course: content, options: .init(includeNames: includeNames))
+        record: record, course: content,
+        options: .init(activityBase: activityBase, homePage: homePage, includeNames: includeNames))
       // Exporting something an LRS would refuse helps nobody; this is a bug if it ever fires.
       let problems = XAPIValidator.validate(statements: statements)
       guard problems.isEmpty else {

@@ -147,6 +147,20 @@ import WorkshopEngine
     let named = try Self.run(["export", "--learner", "ana-maria", "--course", course.id, "--format", "xapi", "--include-names"], in: dir)
     #expect(named.status == 0 && named.stdout.contains("\"name\":\"Ana María\""))
 
+    // An organisation's own IRIs for activities and the actor's account.
+    let own = try Self.run(
+      [
+        "export", "--learner", "ana-maria", "--course", course.id, "--format", "xapi",
+        "--activity-base", "https://learning.example.org/xapi", "--home-page", "https://learning.example.org",
+      ], in: dir)
+    #expect(own.status == 0, "\(own.stderr)")
+    #expect(own.stdout.contains("https:\\/\\/learning.example.org\\/xapi\\/courses") || own.stdout.contains("https://learning.example.org/xapi/courses"))
+    #expect(!own.stdout.contains("workshop.invalid"))
+    let relative = try Self.run(
+      ["export", "--learner", "ana-maria", "--course", course.id, "--format", "xapi", "--activity-base", "xapi/here"],
+      in: dir)
+    #expect(relative.status != 0 && relative.stderr.contains("--activity-base must be an absolute"))
+
     let valid = try Self.run(["verify", "\(dir)/ana.json"], in: dir)
     #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
     #expect(valid.stdout.hasPrefix("valid:"))
