@@ -224,7 +224,7 @@ public enum RecordsBenchmarks {
     var events: [JournalEvent] = []
     var clock: Int64 = 1_790_000_000_000 + Int64(learner) * 10_000_000
     var serial = 0
-    var rng = SplitMix(seed: UInt64(learner) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+    var rng = SplitMix64(seed: UInt64(learner) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
     let ability = Double(learner % 100) / 100
     func next(_ seconds: Double) -> (String, String) {
       clock += Int64(seconds * 1000)
@@ -285,18 +285,5 @@ public enum RecordsBenchmarks {
     case .matching(let pairs, _):
       return .matches(right ? Array(pairs.indices) : pairs.indices.map { ($0 + 1) % pairs.count })
     }
-  }
-
-  struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
   }
 }

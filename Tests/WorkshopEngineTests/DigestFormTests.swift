@@ -2,17 +2,8 @@ import Testing
 
 @testable import WorkshopEngine
 
-/// A seeded generator, so a failing case can be replayed.
-private struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// Seeded, so a failing case can be replayed.
+private typealias SeededGenerator = SplitMix64
 
 private func text(_ rng: inout SeededGenerator) -> String {
   let pieces = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1F}", "é", "🎉", "/", "<b>", "0"]
@@ -80,7 +71,7 @@ private func policy(_ rng: inout SeededGenerator) -> Policy {
 /// never change its bytes. These compare it with the straightforward writer it replaced.
 @Suite struct DigestFormTests {
   @Test func questionTextMatchesTheReferenceWriter() {
-    var rng = SeededGenerator(state: 7)
+    var rng = SeededGenerator(seed: 7)
     for _ in 0..<2000 {
       let q = question(&rng)
       #expect(Digests.canonicalJSON(q) == ReferenceDigests.canonicalJSON(q))
@@ -89,7 +80,7 @@ private func policy(_ rng: inout SeededGenerator) -> Policy {
   }
 
   @Test func lessonAndCourseDigestsMatchTheReferenceWriter() {
-    var rng = SeededGenerator(state: 11)
+    var rng = SeededGenerator(seed: 11)
     for _ in 0..<200 {
       var items: [LessonItem] = []
       for n in 0..<Int.random(in: 0...5, using: &rng) {
@@ -116,7 +107,7 @@ private func policy(_ rng: inout SeededGenerator) -> Policy {
   }
 
   @Test func asciiNormalisingAgreesWithTheUnicodePath() {
-    var rng = SeededGenerator(state: 3)
+    var rng = SeededGenerator(seed: 3)
     let alphabet = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
     for _ in 0..<5000 {
       let input = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in

@@ -47,14 +47,14 @@ public struct Presentation: Sendable, Hashable, Codable {
 
 /// SplitMix64: tiny, fast and fully specified, so that shuffles stay the same across platforms
 /// and Swift releases (the standard library's generators make no such promise).
-struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
-  init(seed: UInt64) {
+  public init(seed: UInt64) {
     state = seed
   }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -63,7 +63,7 @@ struct SplitMix64 {
   }
 
   /// Uniform in `0..<bound` without modulo bias (rejection sampling).
-  mutating func next(below bound: Int) -> Int {
+  public mutating func next(below bound: Int) -> Int {
     precondition(bound > 0)
     let b = UInt64(bound)
     let threshold = (0 &- b) % b
@@ -73,8 +73,11 @@ struct SplitMix64 {
     }
   }
 
+  /// Uniform in `0..<1`, with 53 bits of precision.
+  public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
   /// Fisher–Yates, walking down from the end.
-  mutating func shuffle<T>(_ array: inout [T]) {
+  public mutating func shuffle<T>(_ array: inout [T]) {
     guard array.count > 1 else { return }
     for i in stride(from: array.count - 1, through: 1, by: -1) {
       let j = next(below: i + 1)
