@@ -184,7 +184,7 @@ final class FedProcess: @unchecked Sendable {
     t.send("p\r", midLine: true)
     #expect(t.waitFor("Commands: hint, skip", after: mark), "\(t.output[mark...])")
     t.send("\u{04}")
-    #expect(t.waitForExit() == 0)
+    #expect(t.waitForExit() == 0, "\(t.output[mark...])")
     let events = try room.fixture.journal("ana")
     #expect(events.last?.kind == .sessionEnded)
   }
