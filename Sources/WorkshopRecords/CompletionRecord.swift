@@ -131,8 +131,10 @@ public struct CompletionRecord: Sendable, Hashable {
   public var policy: Policy
   public var outcome: Outcome
   public var lessons: [LessonRecord]
-  /// SHA-256 (hex) of the canonical form without the `digest` member.
+  /// SHA-256 (hex) of the canonical form without the `digest` and `signature` members.
   public var digest: String
+  /// The signer's Ed25519 signature over the digest (live-session records), if any.
+  public var signature: RecordSignature? = nil
 
   public var verificationCode: String { RecordHash.verificationCode(digestHex: digest) }
 }
@@ -142,7 +144,13 @@ public struct CompletionRecord: Sendable, Hashable {
 extension CompletionRecord {
   /// The full record, digest included.
   public func json() -> JSONValue {
-    unsignedJSON().setting("digest", .string(digest))
+    let o = unsignedJSON().setting("digest", .string(digest))
+    return signature.map { o.setting("signature", $0.json()) } ?? o
+  }
+
+  /// Signs the record's digest (which stays as it is: the signature is not part of it).
+  public mutating func sign(with key: InstructorKey) {
+    signature = key.sign(RecordSignature.bytes(hex: digest) ?? Data())
   }
 
   /// The record without `digest` but with the section digests: what the digest is taken over.
@@ -363,6 +371,7 @@ extension CompletionRecord {
     generatedAt = try r.string("generatedAt")
     engine = try r.string("engine")
     digest = try r.string("digest")
+    signature = root["signature"] == nil ? nil : try RecordSignature(json: try r.child("signature"))
     let l = try r.child("learner")
     learner = Learner(id: try l.string("id"), name: try l.string("name"), pseudonymous: try l.bool("pseudonymous"))
     let c = try r.child("course")

@@ -1,31 +1,35 @@
 import Crypto
 import Foundation
 
-/// An Ed25519 signature over a record's bytes, carried inside the record file.
+/// The signature block of a completion record: Ed25519 over the record's digest.
 ///
-/// The signature alone proves only that *some* key signed the record; `verify(_:trusting:)`
-/// also checks that the key is one the reader trusts (an instructor's published public key).
+/// The message signed is the 32 bytes of the record's SHA-256 digest (the hex `digest` member
+/// decoded), so the block covers the whole record except itself. The signature alone proves only
+/// that *some* key signed the record; `verify(digest:trusting:)` also checks that the key is one
+/// the reader trusts (an instructor's published public key).
 public struct RecordSignature: Sendable, Hashable, Codable {
   public var algorithm: String
   /// Base64 of the 32-byte Ed25519 public key.
   public var publicKey: String
-  /// Short fingerprint of the public key (hex of the first 8 bytes of its SHA-256).
-  public var keyID: String
   /// Base64 of the 64-byte signature.
-  public var value: String
+  public var signature: String
+  /// Id of the signing key: hex of the first 8 bytes of the public key's SHA-256, as
+  /// `workshop keys show` prints it.
+  public var signer: String
 
   public static let ed25519 = "ed25519"
 
-  public init(algorithm: String = RecordSignature.ed25519, publicKey: String, keyID: String, value: String) {
+  public init(algorithm: String = RecordSignature.ed25519, publicKey: String, signature: String, signer: String) {
     self.algorithm = algorithm
     self.publicKey = publicKey
-    self.keyID = keyID
-    self.value = value
+    self.signature = signature
+    self.signer = signer
   }
 
   public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedAlgorithm(String)
     case malformed
+    case signerMismatch
     case badSignature
     case untrustedKey(keyID: String)
 
@@ -33,6 +37,7 @@ public struct RecordSignature: Sendable, Hashable, Codable {
       switch self {
       case .unsupportedAlgorithm(let a): "signature algorithm `\(a)` is not supported (expected ed25519)"
       case .malformed: "the signature or its public key is not valid base64 of the right length"
+      case .signerMismatch: "the signer id does not belong to the public key in the signature block"
       case .badSignature: "the signature does not match the record: it was changed after signing or signed by another key"
       case .untrustedKey(let id): "the record is signed by key \(id), which is not the instructor key given"
       }
@@ -43,15 +48,58 @@ public struct RecordSignature: Sendable, Hashable, Codable {
   /// of those public keys (base64).
   public func verify(_ message: Data, trusting trusted: [String]? = nil) -> Result<Void, Problem> {
     guard algorithm == Self.ed25519 else { return .failure(.unsupportedAlgorithm(algorithm)) }
-    guard let keyBytes = Data(base64Encoded: publicKey), let sig = Data(base64Encoded: value),
+    guard let keyBytes = Data(base64Encoded: publicKey), let sig = Data(base64Encoded: signature),
       let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes)
     else { return .failure(.malformed) }
+    guard signer == InstructorKey.keyID(of: keyBytes) else { return .failure(.signerMismatch) }
     guard key.isValidSignature(sig, for: message) else { return .failure(.badSignature) }
     if let trusted {
       let ok = trusted.contains { Data(base64Encoded: $0) == keyBytes }
-      if !ok { return .failure(.untrustedKey(keyID: InstructorKey.keyID(of: keyBytes))) }
+      if !ok { return .failure(.untrustedKey(keyID: signer)) }
     }
     return .success(())
+  }
+
+  /// Checks the signature over a record digest given in hex.
+  public func verify(digest hex: String, trusting trusted: [String]? = nil) -> Result<Void, Problem> {
+    guard let bytes = RecordSignature.bytes(hex: hex) else { return .failure(.badSignature) }
+    return verify(bytes, trusting: trusted)
+  }
+
+  static func bytes(hex: String) -> Data? {
+    let chars = Array(hex.utf8)
+    guard chars.count % 2 == 0 else { return nil }
+    var out = Data(capacity: chars.count / 2)
+    func nibble(_ c: UInt8) -> UInt8? {
+      switch c {
+      case 48...57: c - 48
+      case 97...102: c - 87
+      case 65...70: c - 55
+      default: nil
+      }
+    }
+    var i = 0
+    while i < chars.count {
+      guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
+      out.append(hi << 4 | lo)
+      i += 2
+    }
+    return out
+  }
+
+  func json() -> JSONValue {
+    var o = ObjectBuilder()
+    o.add("algorithm", algorithm)
+    o.add("publicKey", publicKey)
+    o.add("signature", signature)
+    o.add("signer", signer)
+    return o.value
+  }
+
+  init(json reader: Reader) throws(RecordFormatError) {
+    self.init(
+      algorithm: try reader.string("algorithm"), publicKey: try reader.string("publicKey"),
+      signature: try reader.string("signature"), signer: try reader.string("signer"))
   }
 }
 
@@ -76,7 +124,7 @@ public struct InstructorKey: Sendable {
   public func sign(_ message: Data) -> RecordSignature {
     // Signing with a valid Curve25519 key does not fail in practice; an error here is a bug.
     let sig = (try? privateKey.signature(for: message)) ?? Data()
-    return RecordSignature(publicKey: publicKeyBase64, keyID: keyID, value: sig.base64EncodedString())
+    return RecordSignature(publicKey: publicKeyBase64, signature: sig.base64EncodedString(), signer: keyID)
   }
 
   static let privateHeader = "workshop-ed25519-private-key"

@@ -42,7 +42,16 @@ public struct VerificationReport: Sendable, Hashable {
     public var description: String { "\(path): \(message)" }
   }
 
+  /// What the record's signature block says.
+  public enum SignatureStatus: Sendable, Hashable {
+    case unsigned
+    /// `trusted`: the key is one the reader named (`--key`); otherwise only the maths was checked.
+    case valid(signer: String, trusted: Bool)
+    case invalid(signer: String, reason: String)
+  }
+
   public var findings: [Finding] = []
+  public var signature: SignatureStatus = .unsigned
   /// Things worth knowing that do not make the record invalid.
   public var notes: [String] = []
   /// Whether the responses were re-scored against lesson content.
@@ -87,9 +96,12 @@ public enum RecordVerifier {
 
   /// As above; `isRecord` is set to false (and nothing is checked) when the JSON does not claim
   /// to be a completion record at all.
+  ///
+  /// `trusting`: public keys (base64) of which one must have signed the record; nil accepts an
+  /// unsigned record and checks a signature, when there is one, without asking whose it is.
   public static func verify(
     data: Data, course: (String) -> Course?, grading: RecordGrading, requireContent: Bool = true,
-    isRecord: inout Bool
+    trusting trusted: [String]? = nil, isRecord: inout Bool
   ) throws(JSONParseError) -> (report: VerificationReport, record: CompletionRecord?) {
     let (json, withoutDigest) = try JSONParser.parse(data, removingTopLevel: "digest")
     guard json["schema"]?.string == CompletionRecord.schema else {
@@ -99,14 +111,17 @@ public enum RecordVerifier {
       return (report, nil)
     }
     let recorded = json["digest"]?.string
-    let fast = withoutDigest.map { recorded != nil && RecordHash.sha256Hex($0) == recorded } ?? false
+    // The signature block is outside the digest, so a signed file's bytes minus `digest` are not
+    // what was hashed; it takes the slower path.
+    let fast = json["signature"] == nil && (withoutDigest.map { recorded != nil && RecordHash.sha256Hex($0) == recorded } ?? false)
     return verify(
       json: json, digestChecked: fast, course: course(json["course"]?["id"]?.string ?? ""), grading: grading,
-      requireContent: requireContent)
+      requireContent: requireContent, trusting: trusted)
   }
 
   static func verify(
-    json: JSONValue, digestChecked: Bool, course: Course?, grading: RecordGrading, requireContent: Bool
+    json: JSONValue, digestChecked: Bool, course: Course?, grading: RecordGrading, requireContent: Bool,
+    trusting trusted: [String]? = nil
   ) -> (report: VerificationReport, record: CompletionRecord?) {
     var report = VerificationReport()
     if !digestChecked { checkDigest(json, &report) }
@@ -117,9 +132,12 @@ public enum RecordVerifier {
       report.tamper(error.path, error.message)
       return (report, nil)
     }
+    checkSignature(record, trusting: trusted, &report)
     checkConsistency(record, grading: grading, &report)
     if let course {
-      checkContent(record, course: course, grading: grading, &report)
+      var vouched = false
+      if case .valid = report.signature { vouched = true }
+      checkContent(record, course: course, grading: grading, policyVouchedFor: vouched, &report)
     } else if requireContent {
       report.content("course", "course \(record.course.id) is not in the lesson pack; nothing could be re-scored")
     }
@@ -133,7 +151,7 @@ public enum RecordVerifier {
       report.tamper("digest", "missing")
       return
     }
-    let unsigned = json.removing("digest")
+    let unsigned = json.removing("digest").removing("signature")
     let actual = RecordHash.digest(of: unsigned)
     guard actual != recorded else { return }
     // Localise: the section digests say which part changed when only the part was edited.
@@ -159,6 +177,25 @@ public enum RecordVerifier {
       report.tamper("digest", "the record digest does not match its contents (top-level fields or section digests edited)")
     } else {
       report.tamper("digest", "the record digest does not match its contents")
+    }
+  }
+
+  // MARK: Signature
+
+  /// A signature must verify over the digest; with trusted keys, a record must be signed by one
+  /// of them. The digest itself is checked separately, so an edit shows up there, and a digest
+  /// recomputed after an edit shows up here.
+  static func checkSignature(_ r: CompletionRecord, trusting trusted: [String]?, _ report: inout VerificationReport) {
+    guard let sig = r.signature else {
+      if trusted != nil { report.tamper("signature", "missing: the record is not signed, and a signing key was given") }
+      return
+    }
+    switch sig.verify(digest: r.digest, trusting: trusted) {
+    case .success:
+      report.signature = .valid(signer: sig.signer, trusted: trusted != nil)
+    case .failure(let problem):
+      report.signature = .invalid(signer: sig.signer, reason: problem.description)
+      report.tamper("signature", problem.description)
     }
   }
 
@@ -272,8 +309,12 @@ public enum RecordVerifier {
 
   // MARK: Content
 
+  /// - Parameter policyVouchedFor: the record carries a valid signature, so a lesson policy that
+  ///   differs from the pack's (an instructor's policy file for a live session) is the signer's
+  ///   word and only noted.
   public static func checkContent(
-    _ r: CompletionRecord, course: Course, grading: RecordGrading, _ report: inout VerificationReport
+    _ r: CompletionRecord, course: Course, grading: RecordGrading, policyVouchedFor: Bool = false,
+    _ report: inout VerificationReport
   ) {
     report.rescored = true
     if course.id != r.course.id {
@@ -302,7 +343,11 @@ public enum RecordVerifier {
         report.content("\(lp).required", "whether the lesson is required has changed")
       }
       if abs(current.policy.passMark - lesson.policy.passMark) > 1e-12 || current.policy != lesson.policy {
-        report.content("\(lp).policy", "the lesson's policy has changed")
+        if policyVouchedFor {
+          report.notes.append("\(lesson.id): the policy differs from the lesson pack's (set by the signer for the session)")
+        } else {
+          report.content("\(lp).policy", "the lesson's policy has changed")
+        }
       }
       for (ai, a) in lesson.attempts.enumerated() {
         var ap: String { "\(lp).attempts[\(ai)]" }

@@ -64,6 +64,8 @@ public struct Classroom: Sendable {
     /// Student-paced position per lesson.
     public var position: [String: Int] = [:]
     var arrivedAt: Int64?
+    /// Every answer, hint and skip in order: what the completion record is built from.
+    public var history: [SessionFact] = []
   }
 
   public struct QuestionRun: Sendable, Hashable {
@@ -95,6 +97,8 @@ public struct Classroom: Sendable {
   public private(set) var locked = false
   public private(set) var endedAt: Int64?
   public private(set) var lessonsOpened: [String] = []
+  /// When each lesson was first opened.
+  public private(set) var lessonOpenedAt: [String: Int64] = [:]
   var byToken: [String: String] = [:]
   var byConnection: [ConnectionID: String] = [:]
   /// "participant\0submission" -> the acknowledgement sent, to answer duplicates identically.
@@ -307,6 +311,7 @@ public struct Classroom: Sendable {
     m.name = participants[pid]?.name
     m.session = sessionID
     m.courseTitle = course.title
+    m.course = course.id
     m.pacing = pacing
     return m
   }
@@ -410,8 +415,13 @@ public struct Classroom: Sendable {
     m.question = q.id
     m.attempt = fact.attempt
     m.attemptsLeft = state.finished ? 0 : max(0, policy.effectiveAttempts - state.attempts)
+    m.lesson = lesson.id
+    m.digest = q.digest
+    m.response = fact.response
     if policy.mode == .learn {
       m.outcome = fact.outcome
+      m.credit = fact.credit
+      m.earned = fact.earned
       m.feedback = fact.feedback
       if pacing == .student, state.finished { m.explanation = q.explanation }
     }
@@ -459,7 +469,11 @@ public struct Classroom: Sendable {
     fact.lesson = lesson.id
     fact.question = q.id
     apply(fact)
-    var actions: [Action] = [.log(fact), .changed]
+    var done = LearnerMessage(type: .skipped)
+    done.lesson = lesson.id
+    done.question = q.id
+    done.digest = q.digest
+    var actions: [Action] = [.log(fact), .send(conn, done), .changed]
     if pacing == .student { actions += move(participants[p.id]!, by: 1, on: conn, now: now) }
     return actions
   }
@@ -690,8 +704,10 @@ public struct Classroom: Sendable {
     var view = ItemView(
       lesson: lesson.id, lessonTitle: lesson.title, index: index, count: lesson.items.count,
       status: .reading)
+    view.lessonDigest = lesson.digest
     switch lesson.items[index] {
     case .page(let page):
+      view.pageID = page.id
       view.pageTitle = page.title
       view.markdown = page.markdown
     case .question(let q):
@@ -716,7 +732,7 @@ public struct Classroom: Sendable {
   }
 
   static func questionView(_ q: Question, order: [Int]) -> QuestionView {
-    var v = QuestionView(id: q.id, kind: q.kind, prompt: q.prompt, points: q.points, hints: q.hints.count)
+    var v = QuestionView(id: q.id, kind: q.kind, prompt: q.prompt, points: q.points, hints: q.hints.count, digest: q.digest)
     func arranged<T>(_ xs: [T]) -> [T] {
       order.count == xs.count ? order.map { xs[$0] } : xs
     }
@@ -830,7 +846,10 @@ public struct Classroom: Sendable {
     case .lessonOpened:
       lessonID = fact.lesson
       itemIndex = 0
-      if let id = fact.lesson, !lessonsOpened.contains(id) { lessonsOpened.append(id) }
+      if let id = fact.lesson, !lessonsOpened.contains(id) {
+        lessonsOpened.append(id)
+        lessonOpenedAt[id] = fact.at
+      }
     case .moved:
       itemIndex = fact.index ?? itemIndex
     case .questionOpened:
@@ -861,15 +880,18 @@ public struct Classroom: Sendable {
         attempts: attempts, raw: fact.raw ?? "", response: response, outcome: outcome,
         credit: fact.credit ?? 0, earned: earned, ms: fact.ms, at: fact.at, finished: finished)
       participants[pid]?.answers[key] = state
+      participants[pid]?.history.append(fact)
       if let sub = fact.submission {
         submissions[pid + "\0" + sub] = ack(for: fact, state: state, lesson: lesson, question: q)
       }
     case .hintShown:
       guard let pid = fact.participant, let l = fact.lesson, let q = fact.question else { return }
       participants[pid]?.hints[Self.key(lesson: l, question: q)] = fact.hint ?? 1
+      participants[pid]?.history.append(fact)
     case .skipped:
       guard let pid = fact.participant, let l = fact.lesson, let q = fact.question else { return }
       participants[pid]?.skipped.insert(Self.key(lesson: l, question: q))
+      participants[pid]?.history.append(fact)
     case .advanced:
       guard let pid = fact.participant, let l = fact.lesson, let i = fact.index else { return }
       participants[pid]?.position[l] = i

@@ -269,9 +269,15 @@ public actor LiveHost {
   func deliverEnd(to conn: ConnectionID, participant pid: String) {
     var m = LearnerMessage(type: .ended)
     m.participant = pid
-    if let r = LiveRecord.make(for: pid, in: room), room.participants[pid]?.removed == false {
-      m.score = r.score
-      m.passed = r.passed
+    if room.participants[pid]?.removed == false {
+      let totals = LiveCompletion.totals(for: pid, in: room)
+      m.score = totals.score
+      m.passed = totals.passed
+      // After a restart the records are rebuilt from the replayed room: the same events give
+      // the same record.
+      if records[pid] == nil, room.ended, let r = LiveCompletion.record(for: pid, in: room, key: key) {
+        records[pid] = r.fileText()
+      }
       m.record = records[pid]
     }
     deliver(conn, m)
@@ -311,9 +317,8 @@ public actor LiveHost {
       LiveRoster.make(room).html(courseTitle: room.course.title, anonymous: room.settings.anonymous),
       (directory as NSString).appendingPathComponent("roster.html"))
     for pid in room.order where room.participants[pid]?.removed == false {
-      guard var record = LiveRecord.make(for: pid, in: room) else { continue }
-      if let key { record.seal(with: key) } else { record.digest = record.computedDigest() }
-      let json = record.json()
+      guard let record = LiveCompletion.record(for: pid, in: room, key: key) else { continue }
+      let json = record.fileText()
       records[pid] = json
       write(json, (recordsDir as NSString).appendingPathComponent("\(pid).json"))
     }

@@ -39,14 +39,15 @@ public struct LiveRoster: Sendable, Hashable, Codable {
     var rows: [Row] = []
     for pid in pids {
       let p = room.participants[pid]!
-      let record = LiveRecord.make(for: pid, in: room)
-      let qs = record?.lessons.flatMap(\.questions) ?? []
+      let totals = LiveCompletion.totals(for: pid, in: room)
+      let states = room.scoredQuestions().flatMap { lesson, qs in
+        qs.compactMap { p.answers[Classroom.key(lesson: lesson.id, question: $0.id)] }
+      }
       rows.append(
         Row(
           participant: pid, name: p.name, alias: p.alias, removed: p.removed,
-          answered: qs.filter { $0.attempts > 0 }.count, correct: qs.filter { $0.outcome == .correct }.count,
-          earned: record?.earned ?? 0, possible: record?.possible ?? 0, score: record?.score ?? 0,
-          passed: record?.passed ?? false))
+          answered: states.count, correct: states.filter { $0.outcome == .correct }.count,
+          earned: totals.earned, possible: totals.possible, score: totals.score, passed: totals.passed))
     }
     let active = rows.filter { !$0.removed }
     let ranked = active.sorted { $0.score > $1.score }

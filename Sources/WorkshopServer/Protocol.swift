@@ -54,6 +54,8 @@ public struct QuestionView: Sendable, Hashable, Codable {
   public var left: [String]?
   public var right: [String]?
   public var hints: Int
+  /// The question's content digest, for the learner's own journal.
+  public var digest: String?
 }
 
 /// The item a participant is looking at.
@@ -78,6 +80,9 @@ public struct ItemView: Sendable, Hashable, Codable {
   /// The participant's own latest answer to this question, described in their display order.
   public var yourAnswer: String?
   public var yourOutcome: Grade.Outcome?
+  /// For the learner's own journal: the lesson's content digest and the page's id.
+  public var lessonDigest: String?
+  public var pageID: String?
 }
 
 public struct DistributionBucket: Sendable, Hashable, Codable {
@@ -96,6 +101,8 @@ public struct LearnerMessage: Sendable, Hashable, Codable {
   public enum Kind: String, Sendable, Hashable, Codable {
     case welcome, item, ack, rejected, closed, reveal, distribution, hint, leaderboard
     case removed, ended, error, pong
+    /// A skip was recorded.
+    case skipped
   }
   public var type: Kind
   public var participant: String?
@@ -124,6 +131,17 @@ public struct LearnerMessage: Sendable, Hashable, Codable {
   public var passed: Bool?
   /// ended: the participant's signed completion record (JSON).
   public var record: String?
+  /// welcome: the course id.
+  public var course: String?
+  /// ack, skipped: the lesson and the question's content digest, for the learner's journal.
+  public var lesson: String?
+  public var digest: String?
+  /// ack: the answer as the server read it, in canonical order.
+  public var response: Response?
+  /// ack: the answer's credit and the points it earned, as the server decided (withheld like
+  /// `outcome` in exam mode).
+  public var credit: Double?
+  public var earned: Double?
 
   public init(type: Kind) { self.type = type }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WorkshopEngine
 import WorkshopRecords
-import WorkshopServer
 
 /// `workshop keys generate|show`: the instructor's Ed25519 key for signing live-session records.
 struct KeysCommand: ParsableCommand {
@@ -52,29 +51,5 @@ struct KeysCommand: ParsableCommand {
       print("Key id:     \(k.keyID)")
       print("Public key: \(k.publicKeyBase64)")
     }
-  }
-}
-
-/// `workshop verify` for live-session records: digest, Ed25519 signature (against `--key` when
-/// given) and re-grading against the lessons. Exit status as for other records: 0 valid,
-/// 1 tampered or wrongly signed, 64 unreadable.
-enum LiveRecordVerification {
-  static func isLiveRecord(_ data: Data) -> Bool { LiveRecordVerifier.isLiveRecord(data) }
-
-  static func run(data: Data, file: String, key: String?, lessonsRoot: String) -> Int32 {
-    var trusted: [String]?
-    if let key {
-      do { trusted = [try InstructorKey.loadPublicKey(key)] } catch {
-        FileHandle.standardError.write(Data("workshop: \(error)\n".utf8))
-        return 64
-      }
-    }
-    let courseID = (try? JSONDecoder().decode(LiveRecord.self, from: data))?.course ?? ""
-    let course = LessonLoader.load(root: lessonsRoot).library.course(id: courseID)
-    let report = LiveRecordVerifier.verify(data, trusting: trusted, course: course, checker: EngineChecking())
-    print((report.ok ? "valid: " : "TAMPERED: ") + file + " (live session record)")
-    for p in report.problems { print("  - \(p)") }
-    for n in report.notes { print("  note: \(n)") }
-    return report.ok ? 0 : 1
   }
 }

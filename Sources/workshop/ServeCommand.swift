@@ -1,8 +1,10 @@
+import CReadline
 import ArgumentParser
 import Foundation
 import WorkshopEngine
 import WorkshopRecords
 import WorkshopServer
+import WorkshopTerminal
 
 /// `workshop serve`: run a live session for a room, from this terminal and a browser page.
 struct ServeCommand: ParsableCommand {
@@ -49,7 +51,26 @@ struct ServeCommand: ParsableCommand {
   var noConsole = false
 
   func run() throws {
-    try runBlocking { try await serve() }
+    guard !noConsole, TerminalInfo().stdinIsTTY else {
+      try runBlocking { try await serve() }
+      return
+    }
+    // On a terminal the console uses readline, which runs on the main queue: the server runs
+    // beside it and the process ends when the server stops.
+    ServeTerminal.enable()
+    let command = self
+    Task.detached {
+      var status: Int32 = 0
+      do { try await command.serve() } catch {
+        ServeConsole.line("workshop: \(error)")
+        status = 1
+      }
+      DispatchQueue.main.async {
+        MainActor.assumeIsolated { ServeTerminal.stop() }
+        Foundation.exit(status)
+      }
+    }
+    dispatchMain()
   }
 
   func serve() async throws {
@@ -177,10 +198,20 @@ struct ServeConsole {
   static let lock = NSLock()
 
   static func line(_ text: String) {
+    if ServeTerminal.enabled {
+      // Above the instructor's half-typed command, in the order the lines were written.
+      DispatchQueue.main.async { MainActor.assumeIsolated { ServeTerminal.print(text) } }
+      return
+    }
     lock.withLock {
       FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
   }
+
+  static let words = [
+    "open", "lessons", "next", "prev", "go", "question", "close", "reveal", "chart", "show", "leaderboard",
+    "lock", "unlock", "remove", "pace", "instructor", "student", "who", "status", "end", "quit", "help",
+  ]
 
   static let help = """
     Commands:
@@ -203,6 +234,10 @@ struct ServeConsole {
 
   func run(until server: Task<Void, any Error>) async {
     let lines = AsyncStream<String> { continuation in
+      if ServeTerminal.enabled {
+        DispatchQueue.main.async { MainActor.assumeIsolated { ServeTerminal.start(continuation) } }
+        return
+      }
       let thread = Thread {
         while let line = readLine() { continuation.yield(line) }
         continuation.finish()
@@ -286,3 +321,43 @@ struct ServeConsole {
   func formatPoints(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
 }
 
+
+/// The serve console on a terminal: readline (history, TAB completion of commands) with the
+/// room's news printed above the line being typed.
+@MainActor
+enum ServeTerminal {
+  nonisolated(unsafe) static var enabled = false
+  static var editor: ReadlineEditor?
+  static var interrupt: (any DispatchSourceSignal)?
+
+  /// Called once, before any task starts, so `enabled` is never written concurrently.
+  nonisolated static func enable() { enabled = true }
+
+  static func start(_ lines: AsyncStream<String>.Continuation) {
+    let editor = ReadlineEditor(
+      prompt: "serve> ", completer: { _ in ServeConsole.words },
+      onLine: { line in
+        if let line { lines.yield(line) } else { lines.finish() }
+      })
+    self.editor = editor
+    editor.start(output: workshop_stdout())
+    // Ctrl-C stops the server as before, leaving the terminal as readline found it.
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+    source.setEventHandler {
+      MainActor.assumeIsolated { stop() }
+      exit(130)
+    }
+    source.resume()
+    interrupt = source
+  }
+
+  static func print(_ text: String) {
+    if let editor { editor.printAbove(text + "\n") } else { Console.write(text + "\n") }
+  }
+
+  static func stop() {
+    editor?.stop()
+    editor = nil
+  }
+}

@@ -6,10 +6,9 @@ import WorkshopRecords
 struct VerifyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Check a completion record's digest and re-score it against the lesson pack.",
+    abstract: "Check a completion record's digest and signature and re-score it against the lesson pack.",
     discussion: """
-      Exit status: 0 valid; 1 tampered (the record was edited: the digest or the re-scoring says
-      which field); 2 content mismatch (the record is intact but was made against lesson content
+      A signed record (from a live session) has its Ed25519 signature checked; with --key it must       be signed by that key. Exit status: 0 valid; 1 tampered (the record was edited, or its       signature is invalid, missing while --key was given, or made by another key: the report       says which); 2 content mismatch (the record is intact but was made against lesson content
       that has changed since, or that the pack does not have); 64 the file cannot be read, is not a
       completion record, or the lesson pack is missing.
       """)
@@ -19,9 +18,8 @@ struct VerifyCommand: ParsableCommand {
 
   @OptionGroup var location: LocationOptions
 
-  // Live-session records (workshop serve) carry an Ed25519 signature; see KeysCommand.swift.
   @Option(name: .long, help: ArgumentHelp(
-    "Instructor public key (file or base64) that live-session records must be signed with.", valueName: "key"))
+    "Public key (a .pub file from `workshop keys generate`, or base64) the record must be signed with.", valueName: "key"))
   var key: String?
 
   func run() throws {
@@ -32,8 +30,12 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("\(error)")
       throw ExitCode(64)
     }
-    if LiveRecordVerification.isLiveRecord(data) {
-      throw ExitCode(LiveRecordVerification.run(data: data, file: file, key: key, lessonsRoot: location.lessonsRoot))
+    var trusted: [String]?
+    if let key {
+      do { trusted = [try InstructorKey.loadPublicKey(key)] } catch {
+        CLIOutput.error("\(error)")
+        throw ExitCode(64)
+      }
     }
     let root = location.lessonsRoot
     var isDirectory: ObjCBool = false
@@ -50,7 +52,7 @@ struct VerifyCommand: ParsableCommand {
         course: { id in
           // Checked here rather than before parsing so the file is read only once.
           RecordSource.loadCourse(id, lessonsRoot: root)
-        }, grading: .engine, isRecord: &isRecord)
+        }, grading: .engine, trusting: trusted, isRecord: &isRecord)
     } catch {
       CLIOutput.error("\(file): not JSON (\(error.description))")
       throw ExitCode(64)
@@ -78,6 +80,16 @@ struct VerifyCommand: ParsableCommand {
       if report.status == .valid {
         lines.append("  \(responses) response(s) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
       }
+    }
+    switch report.signature {
+    case .unsigned: break
+    case .valid(let signer, let trusted):
+      lines.append(
+        trusted
+          ? "  signature: valid, by the key given (\(signer))"
+          : "  signature: valid, by key \(signer) (pass --key to check whose key that is)")
+    case .invalid(let signer, let reason):
+      lines.append("  signature: INVALID (key \(signer)): \(reason)")
     }
     if !report.tampered.isEmpty {
       lines.append("  edited:")

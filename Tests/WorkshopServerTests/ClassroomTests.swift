@@ -303,8 +303,10 @@ struct Harness {
     let end = h.command(InstructorCommand(.end))
     #expect(end.contains(.ended))
     #expect(h.room.score(of: "ana") == (1, 2), "two questions asked, one right")
-    let record = LiveRecord.make(for: "ana", in: h.room)
-    #expect(record?.score == 0.5 && record?.passed == false)
+    let totals = LiveCompletion.totals(for: "ana", in: h.room)
+    #expect(totals.score == 0.5 && totals.passed == false)
+    let record = LiveCompletion.record(for: "ana", in: h.room)
+    #expect(record?.lessons.first?.score == 0.5 && record?.lessons.first?.state == .notPassed)
     #expect(h.command(InstructorCommand(.next)) == [.refused("the session has ended")])
   }
 

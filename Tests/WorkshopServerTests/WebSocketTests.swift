@@ -74,9 +74,12 @@ import WorkshopRecords
         let ended = await clients[name]!.next { $0.type == .ended }
         #expect(ended?.message.score == 1)
         let json = try #require(ended?.message.record)
-        let report = LiveRecordVerifier.verify(
-          Data(json.utf8), trusting: [key.publicKeyBase64], course: Fixture.course(), checker: FakeChecking())
-        #expect(report.ok, "\(report.problems)")
+        var isRecord = true
+        let (report, _) = try RecordVerifier.verify(
+          data: Data(json.utf8), course: { _ in Fixture.course() }, grading: .checking(FakeChecking()),
+          trusting: [key.publicKeyBase64], isRecord: &isRecord)
+        #expect(report.status == .valid, "\(report.findings)")
+        #expect(report.signature == .valid(signer: key.keyID, trusted: true))
       }
       #expect(FileManager.default.fileExists(atPath: dir + "/roster.csv"))
       #expect(FileManager.default.fileExists(atPath: dir + "/records/ana.json"))

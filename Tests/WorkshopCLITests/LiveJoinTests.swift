@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+import WorkshopEngine
+import WorkshopTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A program whose standard input is fed line by line while its output is watched.
+final class FedProcess: @unchecked Sendable {
+  let process = Process()
+  let input = Pipe()
+  let lock = NSLock()
+  var buffer = ""
+
+  init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    process.executableURL = URL(fileURLWithPath: try BuiltProducts.workshop())
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for key in ["WORKSHOP_LEARNER", "WORKSHOP_LESSONS", "WORKSHOP_PROGRESS", "NO_COLOR", "COLUMNS", "WORKSHOP_KEY"] {
+      env[key] = nil
+    }
+    env.merge(environment) { _, new in new }
+    process.environment = env
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+      let data = handle.availableData
+      guard let self, !data.isEmpty else { return }
+      self.lock.withLock { self.buffer += String(decoding: data, as: UTF8.self) }
+    }
+    try process.run()
+  }
+
+  var output: String { lock.withLock { buffer } }
+
+  func send(_ line: String) {
+    input.fileHandleForWriting.write(Data((line + "\n").utf8))
+  }
+
+  /// Waits until `text` has appeared `count` times in the output.
+  @discardableResult
+  func waitFor(_ text: String, count: Int = 1, timeout: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if output.components(separatedBy: text).count - 1 >= count { return true }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return false
+  }
+
+  func waitForExit(timeout: Double = 20) -> Int32? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    return process.isRunning ? nil : process.terminationStatus
+  }
+
+  func stop() {
+    if process.isRunning { process.terminate() }
+    _ = waitForExit(timeout: 5)
+  }
+}
+
+/// `workshop serve` and `workshop join` as separate processes on loopback.
+@Suite(.serialized) struct LiveJoinTests {
+  struct Room {
+    let fixture: SessionFixture
+    let serve: FedProcess
+    let address: String
+    let code: String
+    var key: String { fixture.folder.file("keys/instructor.key") }
+    var environment: [String: String] { ["WORKSHOP_CACHE": fixture.cache] }
+
+    func joinArguments(_ name: String) -> [String] {
+      ["join", address, "--code", code, "--name", name, "--lessons", fixture.lessons, "--progress", fixture.progress]
+    }
+
+    func stop() {
+      serve.send("quit")
+      serve.stop()
+      fixture.remove()
+    }
+  }
+
+  func startRoom() throws -> Room {
+    let f = try SessionFixture()
+    let keys = try ProcessRunner.run(try BuiltProducts.workshop(), ["keys", "generate", "--key", f.folder.file("keys/instructor.key")])
+    #expect(keys.status == 0, "\(keys.stderr)")
+    let serve = try FedProcess(
+      [
+        "serve", "--course", "fixture-course", "--port", "0", "--key", f.folder.file("keys/instructor.key"),
+        "--sessions", f.folder.file("sessions"), "--lessons", f.lessons, "--progress", f.progress,
+      ], environment: ["WORKSHOP_CACHE": f.cache])
+    guard serve.waitFor("Type `help`") else {
+      serve.stop()
+      throw SupportError("serve did not start: \(serve.output)")
+    }
+    let text = serve.output
+    let code = try #require(text.firstMatch(of: /Join code:\s+(\d+)/)?.1)
+    let address = try #require(text.firstMatch(of: /workshop join (\S+) --code/)?.1)
+    return Room(fixture: f, serve: serve, address: String(address), code: String(code))
+  }
+
+  @Test("join over piped input writes the learner's own journal and gets a signed standard record")
+  func pipedJoinWritesTheJournal() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let f = room.fixture
+    let join = try FedProcess(room.joinArguments("Ana"), environment: room.environment)
+    defer { join.stop() }
+    #expect(join.waitFor("Welcome, Ana"), "\(join.output)")
+    #expect(room.serve.waitFor("Ana joined"))
+
+    room.serve.send("open first-steps")
+    #expect(join.waitFor("1 of 4"), "\(join.output)")
+    room.serve.send("next")
+    #expect(join.waitFor("Which licence allows any use?"))
+    #expect(join.waitFor("Type your answer."))
+    join.send("b")
+    #expect(join.waitFor("Correct."), "\(join.output)")
+    room.serve.send("next")
+    room.serve.send("next")
+    #expect(join.waitFor("Which command moves on?"))
+    join.send("=next")
+    #expect(join.waitFor("Correct.", count: 2), "\(join.output)")
+    room.serve.send("end")
+    #expect(join.waitFor("The session has ended."), "\(join.output)")
+    #expect(join.waitForExit() == 0)
+
+    let events = try f.journal("ana")
+    let kinds = events.map(\.kind)
+    #expect(kinds.first == .sessionStarted && kinds.last == .sessionEnded)
+    #expect(events.contains { $0.kind == .lessonStarted && $0.lesson == "first-steps" && $0.course == "fixture-course" })
+    #expect(events.filter { $0.kind == .pageViewed }.compactMap(\.page).count == 2)
+    let answers = events.filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.question) == ["pick-permissive", "say-next"])
+    #expect(answers.allSatisfy { $0.outcome == .correct && $0.credit == 1 && $0.earned == 1 && $0.attempt == 1 })
+    #expect(answers.first?.raw == "b" && answers.first?.response == .choices([1]))
+    let completed = try #require(events.first { $0.kind == .lessonCompleted })
+    #expect(completed.score == 1 && completed.passed == true)
+
+    let progress = try f.run(["progress", "--learner", "ana"], environment: room.environment)
+    #expect(progress.status == 0)
+    #expect(progress.stdout.contains("First Steps"), "\(progress.stdout)")
+    #expect(progress.stdout.contains("passed"), "\(progress.stdout)")
+
+    // The record the learner received is the standard one, signed by the instructor's key.
+    let records = try FileManager.default.contentsOfDirectory(atPath: f.progress + "/ana/records")
+    let record = f.progress + "/ana/records/" + (try #require(records.first))
+    let verified = try f.run(["verify", record, "--key", room.key + ".pub"], environment: room.environment)
+    #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    #expect(verified.stdout.contains("signature: valid, by the key given"))
+    let other = f.folder.file("keys/other.key")
+    _ = try ProcessRunner.run(try BuiltProducts.workshop(), ["keys", "generate", "--key", other])
+    let wrong = try f.run(["verify", record, "--key", other + ".pub"], environment: room.environment)
+    #expect(wrong.status == 1)
+    #expect(wrong.stdout.contains("signature: INVALID"), "\(wrong.stdout)")
+  }
+
+  @Test("a server message appears above a partly typed line, which survives")
+  func messageAbovePartlyTypedLine() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let t = try PseudoTerminal(
+      try BuiltProducts.workshop(), room.joinArguments("Ana"), environment: room.environment)
+    #expect(t.waitFor("Welcome, Ana"))
+    room.serve.send("open first-steps")
+    room.serve.send("next")
+    #expect(t.waitFor("Which licence allows any use?"))
+    #expect(t.waitFor("answer> "))
+    var mark = t.mark
+    t.send("hel", midLine: true)
+    #expect(t.waitFor("hel", after: mark))
+    mark = t.mark
+    room.serve.send("close")
+    #expect(t.waitFor("The question is closed.", after: mark), "\(t.output)")
+    // The prompt and the half-typed word are drawn again below the message.
+    let closed = try #require(t.output[mark...].range(of: "The question is closed."))
+    #expect(t.waitFor("hel", after: closed.upperBound), "\(t.output[mark...])")
+    mark = t.mark
+    t.send("p\r", midLine: true)
+    #expect(t.waitFor("Commands: hint, skip", after: mark), "\(t.output[mark...])")
+    t.send("\u{04}")
+    #expect(t.waitForExit() == 0, "\(t.output[mark...])")
+    let events = try room.fixture.journal("ana")
+    #expect(events.last?.kind == .sessionEnded)
+  }
+
+  @Test("a second terminal for the same learner is refused with a clear message")
+  func lockedJournal() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let first = try FedProcess(room.joinArguments("Ana"), environment: room.environment)
+    defer { first.stop() }
+    #expect(first.waitFor("Welcome, Ana"))
+    let second = try room.fixture.run(Array(room.joinArguments("Ana").dropLast(4)), environment: room.environment)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("another workshop session"), "\(second.stderr)")
+  }
+}
