@@ -111,7 +111,9 @@ struct ServeCommand: ParsableCommand {
       try await LiveServer.run(
         host: sessionHost, address: address, port: port, limits: limits,
         onServerRunning: { port in
-          await Banner.print(host: sessionHost, address: address, port: port, directory: dir, resumed: resumed)
+          await Banner.print(
+            host: sessionHost, address: address, port: port, directory: dir, resumed: resumed,
+            console: !noConsole)
         })
     }
     let announcements = await sessionHost.announcements()
@@ -153,7 +155,9 @@ enum SessionDirectory {
 }
 
 enum Banner {
-  static func print(host: LiveHost, address: String, port: Int, directory: String, resumed: Bool) async {
+  static func print(
+    host: LiveHost, address: String, port: Int, directory: String, resumed: Bool, console: Bool
+  ) async {
     let code = await host.joinCode
     let token = await host.instructorToken
     let title = await host.room.course.title
@@ -166,8 +170,7 @@ enum Banner {
         Learners:     workshop join \(hostPart):\(port) --code \(code) --name "Your Name"
         Instructor:   http://\(hostPart):\(port)/host?token=\(token)
         Session:      \(directory)
-      Type `help` for commands.
-      """)
+      """ + (console ? "\nType `help` for commands." : "\nStop with Ctrl-C."))
   }
 }
 
