@@ -85,7 +85,7 @@ func run(learners n: Int, window: Double, root: String) async throws -> RunResul
   let host = try await LiveHost.open(options).host
   let code = await host.joinCode
   let port = PortBox()
-  let server = Task { try await LiveServer.run(host: host, port: 0, limits: limits, onServerRunning: { port.set($0) }) }
+  let server = LiveServer.start(host: host, port: 0, limits: limits, onServerRunning: { port.set($0) })
   guard await waitFor(10, { port.value != nil }), let p = port.value else { fatalError("server did not start") }
   let url = "ws://127.0.0.1:\(p)/ws/learn"
 
@@ -133,8 +133,7 @@ func run(learners n: Int, window: Double, root: String) async throws -> RunResul
     }.sorted()
   }
   for c in clients { c.close() }
-  server.cancel()
-  _ = await server.result
+  try? await server.stop()
   await host.stop()
   let logged = try SessionLog.open(path: dir + "/session.jsonl").facts.filter { $0.kind == .answered }.count
   try? FileManager.default.removeItem(atPath: dir)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import ServiceLifecycle
 
 /// The HTTP and WebSocket face of a `LiveHost`. Everything here is transport: it decodes,
 /// checks the instructor's token and hands the rest to the host.
@@ -87,13 +88,40 @@ public enum LiveServer {
     )
   }
 
-  /// Builds the application and runs it until the task is cancelled (or SIGINT/SIGTERM).
+  /// Builds the application and runs it until SIGINT or SIGTERM.
   public static func run(
     host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
     onServerRunning: (@Sendable (Int) async -> Void)? = nil
   ) async throws {
+    try await start(host: host, address: address, port: port, limits: limits, onServerRunning: onServerRunning)
+      .finished()
+  }
+
+  /// Starts the server in the background; `stop()` shuts it down gracefully (open connections
+  /// are closed in order rather than cancelled, so nothing is logged as an error).
+  public static func start(
+    host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
+    onServerRunning: (@Sendable (Int) async -> Void)? = nil
+  ) -> Running {
     let app = buildApplication(host: host, address: address, port: port, limits: limits, onServerRunning: onServerRunning)
-    try await app.runService()
+    let group = ServiceGroup(
+      configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger))
+    return Running(group: group, task: Task { try await group.run() })
+  }
+
+  /// A server running in the background.
+  public struct Running: Sendable {
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Shuts the server down gracefully and waits until it has stopped.
+    public func stop() async throws {
+      await group.triggerGracefulShutdown()
+      try await task.value
+    }
+
+    /// Waits until the server stops by itself (a signal, or an error).
+    public func finished() async throws { try await task.value }
   }
 
   /// Copies the host's messages to the socket and the socket's messages to the host until

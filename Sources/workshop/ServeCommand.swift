@@ -107,25 +107,22 @@ struct ServeCommand: ParsableCommand {
     await sessionHost.startTimer()
 
     let address = host
-    let server = Task {
-      try await LiveServer.run(
-        host: sessionHost, address: address, port: port, limits: limits,
-        onServerRunning: { port in
-          await Banner.print(
-            host: sessionHost, address: address, port: port, directory: dir, resumed: resumed,
-            console: !noConsole)
-        })
-    }
+    let server = LiveServer.start(
+      host: sessionHost, address: address, port: port, limits: limits,
+      onServerRunning: { port in
+        await Banner.print(
+          host: sessionHost, address: address, port: port, directory: dir, resumed: resumed,
+          console: !noConsole)
+      })
     let announcements = await sessionHost.announcements()
     let printer = Task {
       for await line in announcements { ServeConsole.line("· " + line) }
     }
     if noConsole {
-      _ = await server.result
+      try? await server.finished()
     } else {
       await ServeConsole(host: sessionHost).run(until: server)
-      server.cancel()
-      _ = await server.result
+      try? await server.stop()
     }
     printer.cancel()
     await sessionHost.stop()
@@ -235,7 +232,7 @@ struct ServeConsole {
       quit               stop the server (an unfinished session can be resumed)
     """
 
-  func run(until server: Task<Void, any Error>) async {
+  func run(until server: LiveServer.Running) async {
     let lines = AsyncStream<String> { continuation in
       if ServeTerminal.enabled {
         DispatchQueue.main.async { MainActor.assumeIsolated { ServeTerminal.start(continuation) } }
@@ -255,7 +252,7 @@ struct ServeConsole {
       await perform(verb, arg)
     }
     // No more input (stdin closed): keep serving until stopped.
-    _ = await server.result
+    try? await server.finished()
   }
 
   func perform(_ verb: String, _ arg: String?) async {
