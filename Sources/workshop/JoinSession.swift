@@ -32,7 +32,7 @@ final class JoinSession {
   var journal: JournalWriter?
   var editor: ReadlineEditor?
   var learner: LiveLearner?
-  var signalSources: [any DispatchSourceSignal] = []
+  var signals: TerminalSignals?
 
   var course: String?
   var item: ItemView?
@@ -327,21 +327,14 @@ final class JoinSession {
   // MARK: - Signals
 
   func installSignalHandlers() {
-    func on(_ signo: Int32, _ handler: @escaping @MainActor () -> Void) {
-      signal(signo, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
-      source.setEventHandler { MainActor.assumeIsolated { handler() } }
-      source.resume()
-      signalSources.append(source)
-    }
-    // Ctrl-C throws away the line being typed; with no line editor it leaves.
-    on(SIGINT) {
-      guard let session = JoinSession.shared else { return }
-      if let editor = session.editor { editor.cancelLine() } else { session.leave(status: 0, goodbye: nil) }
-    }
-    on(SIGTERM) { JoinSession.shared?.leave(status: 0, goodbye: nil) }
-    on(SIGHUP) { JoinSession.shared?.leave(status: 0, goodbye: nil) }
-    on(SIGWINCH) { JoinSession.shared?.editor?.resized() }
+    signals = TerminalSignals(
+      // Ctrl-C throws away the line being typed; with no line editor it leaves.
+      interrupt: {
+        guard let session = JoinSession.shared else { return }
+        if let editor = session.editor { editor.cancelLine() } else { session.leave(status: 0, goodbye: nil) }
+      },
+      end: { JoinSession.shared?.leave(status: 0, goodbye: nil) },
+      resize: { JoinSession.shared?.editor?.resized() })
   }
 
   // MARK: - Output

@@ -47,7 +47,7 @@ public final class SessionHost {
   let terminal: TerminalInfo
   var journal: JournalWriter?
   var editor: ReadlineEditor?
-  var signalSources: [any DispatchSourceSignal] = []
+  var signals: TerminalSignals?
 
   init(controller: SessionController, store: ProgressStore, terminal: TerminalInfo) {
     self.controller = controller
@@ -203,26 +203,18 @@ public final class SessionHost {
   // MARK: - Signals
 
   func installSignalHandlers() {
-    func on(_ signo: Int32, _ handler: @escaping @MainActor () -> Void) {
-      signal(signo, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
-      source.setEventHandler { MainActor.assumeIsolated { handler() } }
-      source.resume()
-      signalSources.append(source)
-    }
-    // Ctrl-C clears the line being typed; it never ends the session.
-    // Without a line editor (piped input) there is no line to clear, so it ends the session.
-    on(SIGINT) {
-      if let editor = SessionHost.shared?.editor {
-        editor.cancelLine()
-      } else {
-        SessionHost.shared?.terminateSession()
-      }
-    }
-    // A closed terminal or a polite kill: record the end of the session and leave cleanly.
-    on(SIGTERM) { SessionHost.shared?.terminateSession() }
-    on(SIGHUP) { SessionHost.shared?.terminateSession() }
-    on(SIGWINCH) { SessionHost.shared?.editor?.resized() }
+    signals = TerminalSignals(
+      // Ctrl-C clears the line being typed; it never ends the session. Without a line editor
+      // (piped input) there is no line to clear, so it ends the session.
+      interrupt: {
+        if let editor = SessionHost.shared?.editor {
+          editor.cancelLine()
+        } else {
+          SessionHost.shared?.terminateSession()
+        }
+      },
+      end: { SessionHost.shared?.terminateSession() },
+      resize: { SessionHost.shared?.editor?.resized() })
   }
 
   func terminateSession() {
