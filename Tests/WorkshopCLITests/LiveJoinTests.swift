@@ -35,6 +35,14 @@ final class FedProcess: @unchecked Sendable {
     try process.run()
   }
 
+  deinit {
+    // A test that failed half-way must not leave a server or a learner running.
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+  }
+
   var output: String { lock.withLock { buffer } }
 
   func send(_ line: String) {

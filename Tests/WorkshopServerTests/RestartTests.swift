@@ -24,6 +24,8 @@ import WorkshopEngine
     p.executableURL = URL(fileURLWithPath: tool)
     p.arguments = [dir]
     p.standardOutput = FileHandle.nullDevice
+    // Never the test runner's own stderr: a server left running would hold it open.
+    p.standardError = FileHandle.nullDevice
     try p.run()
     for _ in 0..<500 {
       if let text = try? String(contentsOfFile: dir + "/port", encoding: .utf8), let port = Int(text) {
@@ -39,6 +41,13 @@ import WorkshopEngine
     let tool = try #require(Self.tool(), "live-session-tool is built with the tests")
     let dir = temporaryDirectory("restart")
     var (process, port) = try await Self.start(tool, dir: dir)
+    // Whatever happens below, no server outlives the test.
+    defer {
+      if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+      }
+    }
     let code = try #require(
       try SessionLog.open(path: dir + "/session.jsonl").facts.first?.code)
 
@@ -60,7 +69,6 @@ import WorkshopEngine
     #expect(!acknowledged.isEmpty)
 
     (process, port) = try await Self.start(tool, dir: dir)
-    defer { process.terminate() }
     for i in acknowledged {
       let c = LiveClient(url: "ws://127.0.0.1:\(port)/ws/learn")
       c.send(LearnerRequest(type: .resume, token: learners[i].1))
