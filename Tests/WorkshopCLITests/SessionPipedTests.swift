@@ -55,6 +55,30 @@ import WorkshopTestSupport
     #expect(done?.passed == false)
   }
 
+  @Test("when progress cannot be saved, the session says so, shows no feedback and exits 1")
+  func journalWriteFails() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let first = try f.run(["start", "first-steps", "--learner", "ana"], input: [""])
+    #expect(first.status == 0)
+    let journal = f.progress + "/ana/journal.jsonl"
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int)
+    let before = try f.journal()
+
+    // The journal may not grow: as on a full disk, the next write fails.
+    let r = try ProcessRunner.run(
+      "/usr/bin/prlimit",
+      ["--fsize=\(size)", try BuiltProducts.workshop(), "start", "first-steps", "--learner", "ana",
+       "--lessons", f.lessons, "--progress", f.progress],
+      input: "b\n", environment: ["WORKSHOP_CACHE": f.cache])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("could not save your progress"))
+    #expect(!r.stdout.contains("Correct."), "no feedback for an answer that was not saved")
+    let after = try JournalReader.read(path: journal)
+    #expect(after.warnings.isEmpty, "the journal is intact: \(after.warnings)")
+    #expect(after.events == before)
+  }
+
   @Test("quitting mid-lesson and coming back lands on the same question, attempts kept")
   func quitAndResume() throws {
     let f = try SessionFixture()

@@ -19,6 +19,9 @@ public final class TerminalSignals {
     on(SIGTERM, end)
     on(SIGHUP, end)
     on(SIGWINCH, resize)
+    // Past a file-size limit, a write should fail with an error the journal reports (and the
+    // learner sees), not kill the session.
+    signal(SIGXFSZ, SIG_IGN)
   }
 
   private func on(_ signo: Int32, _ handler: @escaping @MainActor () -> Void) {
