@@ -459,25 +459,17 @@ private struct Parser {
     return v
   }
 
-  mutating func intArray() -> [Int]? {
-    guard eat(UInt8(ascii: "[")) else { return nil }
-    var values: [Int] = []
-    if eat(UInt8(ascii: "]")) { return values }
-    while true {
-      guard let v = int() else { return nil }
-      values.append(v)
-      if eat(UInt8(ascii: ",")) { continue }
-      guard eat(UInt8(ascii: "]")) else { return nil }
-      return values
-    }
-  }
+  mutating func intArray() -> [Int]? { array { $0.int() } }
 
-  mutating func stringArray() -> [String]? {
+  mutating func stringArray() -> [String]? { array { $0.string() } }
+
+  /// A JSON array whose elements `element` reads; nil if anything is out of shape.
+  mutating func array<T>(_ element: (inout Self) -> T?) -> [T]? {
     guard eat(UInt8(ascii: "[")) else { return nil }
-    var values: [String] = []
+    var values: [T] = []
     if eat(UInt8(ascii: "]")) { return values }
     while true {
-      guard let v = string() else { return nil }
+      guard let v = element(&self) else { return nil }
       values.append(v)
       if eat(UInt8(ascii: ",")) { continue }
       guard eat(UInt8(ascii: "]")) else { return nil }
