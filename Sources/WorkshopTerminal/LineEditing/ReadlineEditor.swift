@@ -24,6 +24,9 @@ public final class ReadlineEditor {
   var prompt: String
   var input: (any DispatchSourceRead)?
   var installed = false
+  /// True while `onLine` runs: the line is finished, and readline shows a fresh prompt when the
+  /// handler returns.
+  var acceptingLine = false
 
   /// - Parameters:
   ///   - completer: words TAB may complete to, given the word typed so far.
@@ -83,7 +86,9 @@ public final class ReadlineEditor {
 
   /// Prints `text` above the line being typed, then redraws the prompt and the line.
   public func printAbove(_ text: String) {
-    guard installed else {
+    // While a line is being handled there is no line being typed to draw again; redrawing it
+    // would echo the finished line a second time.
+    guard installed, !acceptingLine else {
       Console.write(text)
       return
     }
@@ -125,6 +130,8 @@ public final class ReadlineEditor {
       add_history(line)
       if let historyPath { append_history(1, historyPath) }
     }
+    acceptingLine = true
+    defer { acceptingLine = false }
     onLine(line)
   }
 }
