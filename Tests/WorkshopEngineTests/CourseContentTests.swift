@@ -133,7 +133,7 @@ struct CourseContentTests {
   @Test func welcomeIsShortAndLight() throws {
     let lesson = try BundledCourse.lesson("welcome")
     #expect((2...3).contains(lesson.pages.count))
-    #expect((2...3).contains(lesson.questions.count))
+    #expect((2...4).contains(lesson.questions.count))
     for page in lesson.pages {
       #expect(BundledCourse.wordCount(page.markdown) <= 300, "page \(page.id) is too long")
     }
