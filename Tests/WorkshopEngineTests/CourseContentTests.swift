@@ -246,3 +246,207 @@ struct CourseContentTests {
     }
   }
 }
+
+/// The answer key and the exam as a test-wise learner meets them: what a guesser could score
+/// without knowing the subject, and whether every draw is fair to every principle.
+@Suite("Bundled course assessment design")
+struct CourseAssessmentDesignTests {
+  /// The blueprint tags of the six headings of the principles.
+  static let principleTags = ["openness", "choice", "safety", "privacy", "economy", "societal"]
+
+  /// The principles' text, kept next to the repository (as in CI); nil in a checkout without it.
+  static let seedText: String? = {
+    let path = URL(fileURLWithPath: BundledCourse.root)
+      .deletingLastPathComponent()  // lessons
+      .deletingLastPathComponent()  // package root
+      .deletingLastPathComponent()  // the folder that holds the repository
+      .appendingPathComponent("shared/seed/open-innovation-principles.txt").path
+    return try? String(contentsOfFile: path, encoding: .utf8)
+  }()
+
+  static func trueShare(_ questions: [Question]) -> (keyedTrue: Int, total: Int) {
+    var keyedTrue = 0
+    var total = 0
+    for question in questions {
+      if case .trueFalse(let answer, _, _) = question.body {
+        total += 1
+        if answer { keyedTrue += 1 }
+      }
+    }
+    return (keyedTrue, total)
+  }
+
+  static func expectBalanced(_ questions: [Question], _ what: String) {
+    let (keyedTrue, total) = trueShare(questions)
+    guard total >= 6 else { return }
+    let share = Double(keyedTrue) / Double(total)
+    #expect((0.35...0.65).contains(share), "\(what): \(keyedTrue) of \(total) true/false keys are true")
+  }
+
+  @Test func trueFalseKeysAreBalanced() throws {
+    let course = try BundledCourse.course()
+    let lessons = course.lessons.filter { $0.kind == .lesson }
+    for lesson in course.lessons { Self.expectBalanced(lesson.questions, lesson.id) }
+    Self.expectBalanced(lessons.flatMap(\.questions), "lessons together")
+    let exam = try BundledCourse.lesson(BundledCourse.assessmentID)
+    let (_, poolTotal) = Self.trueShare(exam.questions)
+    #expect(poolTotal >= 6, "the pool's balance is only measured from six true/false items")
+    let (_, lessonsTotal) = Self.trueShare(lessons.flatMap(\.questions))
+    #expect(lessonsTotal >= 6)
+  }
+
+  @Test func keyedChoiceDoesNotStandOutByLength() throws {
+    for lesson in try BundledCourse.course().lessons {
+      var singles = 0
+      var keyedLongest = 0
+      for question in lesson.questions {
+        guard case .single(let choices) = question.body,
+          let keyed = choices.first(where: \.correct)
+        else { continue }
+        let keyedLength = keyed.text.trimmingCharacters(in: .whitespacesAndNewlines).count
+        let others = choices.filter { !$0.correct }
+          .map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines).count }
+        let longestOther = others.max() ?? 0
+        singles += 1
+        if keyedLength > longestOther { keyedLongest += 1 }
+        #expect(
+          Double(keyedLength) <= 1.5 * Double(longestOther),
+          "\(lesson.id)/\(question.id): keyed choice \(keyedLength) characters, next \(longestOther)")
+      }
+      #expect(
+        keyedLongest * 2 <= singles,
+        "\(lesson.id): the keyed choice is the longest in \(keyedLongest) of \(singles) questions")
+    }
+  }
+
+  @Test func blueprintDrawsFromEveryPrinciple() throws {
+    let exam = try BundledCourse.lesson(BundledCourse.assessmentID)
+    let quotas = Dictionary(uniqueKeysWithValues: exam.blueprint.map { ($0.tag, $0.count) })
+    #expect(Set(quotas.keys) == Set(Self.principleTags + ["scenario"]))
+    for tag in Self.principleTags {
+      #expect((quotas[tag] ?? 0) >= 2, "the blueprint draws fewer than two '\(tag)' questions")
+    }
+    #expect(exam.blueprint.reduce(0) { $0 + $1.count } == exam.draw)
+
+    for question in exam.questions {
+      let principles = question.tags.filter(Self.principleTags.contains)
+      #expect(principles.count == 1, "\(question.id) has principle tags \(principles)")
+    }
+    for tag in Self.principleTags {
+      let pool = exam.questions.filter { $0.tags.contains(tag) }.count
+      #expect(pool >= 8, "the pool has \(pool) '\(tag)' questions")
+    }
+
+    // Every learner's draw meets the blueprint, not only the draws lint reasons about.
+    let draw = try #require(exam.draw)
+    let byID = Dictionary(uniqueKeysWithValues: exam.questions.map { ($0.id, $0) })
+    for learner in 0..<300 {
+      let drawn = AssessmentDraw.draw(
+        from: exam, count: draw, learner: "learner-\(learner)", courseID: BundledCourse.id,
+        attempt: 1
+      ).questionIDs
+      #expect(drawn.count == draw && Set(drawn).count == draw)
+      for quota in exam.blueprint {
+        let found = drawn.filter { byID[$0]?.tags.contains(quota.tag) == true }.count
+        #expect(found >= quota.count, "learner-\(learner) drew \(found) '\(quota.tag)' questions")
+      }
+    }
+  }
+
+  @Test func examTestsWhatTheLessonsTeach() throws {
+    let course = try BundledCourse.course()
+    let exam = try BundledCourse.lesson(BundledCourse.assessmentID)
+    let lessons = course.lessons.filter { $0.kind == .lesson }
+    for lesson in lessons where lesson.required {
+      #expect(!lesson.teaches.isEmpty, "\(lesson.id) lists nothing under teaches")
+    }
+    let taught = Set(lessons.flatMap(\.teaches))
+    let assessed = Set(exam.questions.flatMap(\.assesses))
+    for question in exam.questions {
+      #expect(!question.assesses.isEmpty, "\(question.id) does not say what it assesses")
+      for topic in question.assesses where !taught.contains(topic) {
+        Issue.record("\(question.id) assesses '\(topic)', which no lesson teaches")
+      }
+    }
+    for topic in taught.subtracting(assessed).sorted() {
+      Issue.record("no exam question assesses '\(topic)'")
+    }
+  }
+
+  /// A quotation shares a run of three words with the principles when it reads as their words;
+  /// such a quotation must then be their exact words.
+  @Test(.enabled(if: seedText != nil, "needs ../shared/seed/open-innovation-principles.txt"))
+  func quotationsOfThePrinciplesAreExact() throws {
+    let seedWords = Self.words(try #require(Self.seedText))
+    let seedLine = " " + seedWords.joined(separator: " ") + " "
+    var seedTriples = Set<String>()
+    for index in seedWords.indices.dropLast(2) {
+      seedTriples.insert(seedWords[index...(index + 2)].joined(separator: " "))
+    }
+    var checked = 0
+    for lesson in try BundledCourse.course().lessons {
+      for text in Self.texts(of: lesson) {
+        for quotation in Self.quotations(in: text) {
+          let words = Self.words(quotation)
+          guard words.count >= 3 else { continue }
+          let triples = words.indices.dropLast(2).map { words[$0...($0 + 2)].joined(separator: " ") }
+          guard triples.contains(where: seedTriples.contains) else { continue }
+          checked += 1
+          #expect(
+            seedLine.contains(" " + words.joined(separator: " ") + " "),
+            "\(lesson.id): \"\(quotation)\" is not the principles' exact wording")
+        }
+      }
+    }
+    #expect(checked >= 20, "only \(checked) quotations of the principles were found")
+  }
+
+  static func words(_ text: String) -> [String] {
+    text.lowercased()
+      .split { !($0.isLetter || $0.isNumber || $0 == "'") }
+      .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+      .filter { !$0.isEmpty }
+  }
+
+  static func quotations(in text: String) -> [String] {
+    var found: [String] = []
+    var current: String?
+    for character in text {
+      if character == "\"" || character == "\u{201C}" || character == "\u{201D}" {
+        if let open = current {
+          found.append(open)
+          current = nil
+        } else {
+          current = ""
+        }
+      } else if current != nil {
+        current?.append(character)
+      }
+    }
+    return found
+  }
+
+  /// Every text a learner reads in a lesson: pages, prompts, choices, feedback, hints.
+  static func texts(of lesson: Lesson) -> [String] {
+    var texts: [String] = []
+    for item in lesson.items {
+      switch item {
+      case .page(let page):
+        texts.append(page.markdown)
+      case .question(let question):
+        texts.append(question.prompt)
+        texts.append(question.explanation)
+        texts += question.hints
+        switch question.body {
+        case .single(let choices), .multiple(let choices):
+          for choice in choices { texts += [choice.text, choice.feedback ?? ""] }
+        case .trueFalse(_, let feedbackTrue, let feedbackFalse):
+          texts += [feedbackTrue ?? "", feedbackFalse ?? ""]
+        default:
+          break
+        }
+      }
+    }
+    return texts
+  }
+}
