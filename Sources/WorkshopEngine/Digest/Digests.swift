@@ -5,17 +5,33 @@ import Crypto
 /// positions or lint-only data (examples).
 public enum Digests {
   /// Canonical JSON: id, type, prompt, points, explanation, hints, tags and the type's answer
-  /// fields (choices, answer, feedback, ...).
+  /// fields (choices, answer, feedback, ...). `assesses` is left out: it is an author's note for
+  /// lint, changes neither what the learner sees nor the grade, and leaving it out lets authors
+  /// add it to existing questions without resetting anyone's progress.
   public static func question(_ question: Question) -> String {
     sha256(canonical(question).bytes)
   }
 
   /// Over the lesson's metadata, effective policy and items in order: each page's id, title and
-  /// Markdown, each question's digest.
+  /// Markdown, each question's digest. A blueprint is included (it decides which questions a
+  /// learner is asked) but only when there is one, so lessons without one keep their digests;
+  /// `teaches` is lint's metadata and, like `assesses`, is left out.
   public static func lesson(_ lesson: Lesson) -> String {
     var json = CanonicalJSON(capacity: 1024)
-    // Keys in sorted order: draw, id, items, kind, minutes, objectives, policy, required, summary, title.
+    // Keys in sorted order: blueprint, draw, id, items, kind, minutes, objectives, policy,
+    // required, summary, title.
     json.object { o in
+      if !lesson.blueprint.isEmpty {
+        o.key("blueprint")
+        o.array(lesson.blueprint) { v, quota in
+          v.object { o in
+            o.key("count")
+            o.number(Double(quota.count))
+            o.key("tag")
+            o.string(quota.tag)
+          }
+        }
+      }
       o.key("draw")
       if let draw = lesson.draw { o.number(Double(draw)) } else { o.null() }
       o.key("id")

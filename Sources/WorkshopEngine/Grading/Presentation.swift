@@ -145,13 +145,39 @@ public enum AssessmentDraw {
   /// without replacement from the lesson's questions, seeded by (learner, course id, lesson id,
   /// attempt); deterministic: the same inputs always give the same ids in the same order.
   /// A `count` above the number of questions asks all of them; below zero asks none.
+  ///
+  /// With a blueprint, the draw is stratified: each quota, in the order written, takes its count
+  /// from the not-yet-drawn questions carrying its tag (so no question counts twice), any rest of
+  /// `count` comes from the questions left, and the result is shuffled so that tags interleave.
+  /// Lint's `BlueprintFeasibility` proves every quota can be met. Without a blueprint the draw is
+  /// exactly the plain seeded sample it has always been, so journaled draws keep their meaning.
   public static func draw(
     from lesson: Lesson, count: Int, learner: String, courseID: String, attempt: Int
   ) -> (questionIDs: [String], seed: UInt64) {
     let seed = Shuffler.seed(learner, courseID, lesson.id, String(attempt))
-    var ids = lesson.questions.map(\.id)
     var rng = SplitMix64(seed: seed)
-    rng.shuffle(&ids)
-    return (Array(ids.prefix(max(0, count))), seed)
+    let questions = lesson.questions
+    var order = Array(questions.indices)
+    rng.shuffle(&order)
+    let total = max(0, count)
+    guard !lesson.blueprint.isEmpty else {
+      return (order.prefix(total).map { questions[$0].id }, seed)
+    }
+    var taken = Array(repeating: false, count: questions.count)
+    var chosen: [Int] = []
+    func take(_ wanted: Int, where fits: (Question) -> Bool) {
+      var left = min(wanted, total - chosen.count)
+      for index in order where left > 0 && !taken[index] && fits(questions[index]) {
+        taken[index] = true
+        chosen.append(index)
+        left -= 1
+      }
+    }
+    for quota in lesson.blueprint {
+      take(quota.count) { $0.tags.contains(quota.tag) }
+    }
+    take(total) { _ in true }
+    rng.shuffle(&chosen)
+    return (chosen.map { questions[$0].id }, seed)
   }
 }

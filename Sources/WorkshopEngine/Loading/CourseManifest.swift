@@ -3,7 +3,7 @@ import Foundation
 /// A course folder's `course.yaml`, and the check that it lists exactly the lesson files there.
 struct CourseManifest {
   static let keys = [
-    "id", "title", "version", "description", "language", "lessons", "assessment", "policy",
+    "id", "title", "version", "description", "language", "lessons", "assessment", "policy", "source",
   ]
   static let maximumLessons = 1000
 
@@ -18,6 +18,8 @@ struct CourseManifest {
   var language = "en"
   var policy = Policy.default
   var entries: [LessonEntry] = []
+  /// The text the course quotes from, resolved against the course folder, and where it is named.
+  var source: (path: String, site: SourceSite)?
   var diagnostics: [Diagnostic] = []
   var hasErrors = false
   /// course.yaml as read; nil when it could not be read.
@@ -65,6 +67,10 @@ struct CourseManifest {
     language = reader.string(fields, "language") ?? language
     if let node = reader.value(fields, "policy") {
       policy = PolicyDecoder.decode(node, over: policy, reader: reader)
+    }
+    if let node = reader.value(fields, "source"), let path = reader.string(node, key: "source") {
+      let at = reader.location(node)
+      source = (path.hasPrefix("/") ? path : join(folder, path), SourceSite(line: at.line, column: at.column))
     }
 
     var seen: [String: Int] = [:]

@@ -56,6 +56,11 @@ public enum LessonLoader {
     var examples: [String: [String: [ExampleCase]]]
     var questionBlocks: Int
     var lessonFiles: Int
+    /// Where things were written, by lesson path, for lint's item-writing checks.
+    var sites: [String: LessonSites] = [:]
+    /// course.yaml's `source`: the file quotations are checked against, and where it is named.
+    var source: (path: String, site: SourceSite)?
+    var manifestPath = ""
   }
 
   struct LoadResult {
@@ -144,6 +149,7 @@ public enum LessonLoader {
       var hasErrors = manifest.hasErrors
       var lessons: [Lesson] = []
       var examples: [String: [String: [ExampleCase]]] = [:]
+      var sites: [String: LessonSites] = [:]
       var lessonIDs: [String: String] = [:]
       var blocks = 0
       for entry in manifest.entries {
@@ -165,6 +171,7 @@ public enum LessonLoader {
           lessonIDs[id] = entry.file
         }
         if !lesson.examples.isEmpty { examples[entry.path] = lesson.examples }
+        sites[entry.path] = lesson.sites
         if let value = lesson.lesson { lessons.append(value) }
       }
       if let id = manifest.id {
@@ -185,7 +192,8 @@ public enum LessonLoader {
       course.digest = Digests.course(course)
       courses.append(
         LoadedCourse(course: course, hasErrors: hasErrors, examples: examples, questionBlocks: blocks,
-          lessonFiles: manifest.entries.count))
+          lessonFiles: manifest.entries.count, sites: sites, source: manifest.source,
+          manifestPath: manifest.path))
     }
     return LoadResult(
       courses: courses, diagnostics: diagnostics.sortedByLocation(), stamps: stamped ? stamps : nil)

@@ -21,6 +21,8 @@ struct ParsedLesson: Sendable {
   var idColumn = 1
   /// Examples to prove, by question id.
   var examples: [String: [ExampleCase]] = [:]
+  /// Where things were written, for lint's item-writing checks.
+  var sites = LessonSites()
   var questionCount = 0
   var diagnostics: [Diagnostic] = []
   var hasErrors = false
@@ -31,7 +33,7 @@ struct ParsedLesson: Sendable {
 /// Reads a lesson file: front matter, pages split on `##` headings, question blocks.
 enum LessonParser {
   static let frontMatterKeys = [
-    "id", "title", "summary", "objectives", "minutes", "policy", "draw",
+    "id", "title", "summary", "objectives", "minutes", "policy", "draw", "blueprint", "teaches",
   ]
 
   static func parse(_ entry: LessonEntry, coursePolicy: Policy) -> ParsedLesson {
@@ -64,6 +66,10 @@ enum LessonParser {
     var policy: Policy
     var draw: Int?
     var drawNode: YAMLNode?
+    var blueprint: [BlueprintQuota] = []
+    /// The node of each quota's count, for errors about it.
+    var blueprintNodes: [YAMLNode] = []
+    var teaches: [String] = []
     var reader: YAMLReader?
   }
 
@@ -107,6 +113,7 @@ enum LessonParser {
     result.id = front.id
     result.idLine = front.idLine
     result.idColumn = front.idColumn
+    result.sites.id = SourceSite(line: front.idLine, column: front.idColumn)
 
     // Body: Markdown, parsed by cmark from the line after the front matter.
     let bodyStart = bodyFirstLine <= source.lineCount ? source.lineStarts[bodyFirstLine - 1] : source.bytes.count
@@ -162,6 +169,8 @@ enum LessonParser {
           }
         }
         LinkChecker.checkText(question, block: block, source: source, sink: sink)
+        result.sites.questions[question.id] = QuestionSites(
+          root, reader: reader, fenceLine: block.line, fenceColumn: block.column)
         question.digest = Digests.question(question)
         if !examples.isEmpty { result.examples[question.id] = examples }
         items.append(.question(question))
@@ -169,6 +178,21 @@ enum LessonParser {
     }
 
     let questionCount = items.count { if case .question = $0 { true } else { false } }
+    if !front.blueprint.isEmpty, let reader = front.reader {
+      let asked = front.blueprint.reduce(0) { $0 + $1.count }
+      if let draw = front.draw, let node = front.drawNode, draw < asked {
+        reader.error(node, "'draw' is \(draw) but the blueprint asks for \(asked) questions; raise 'draw' or leave it out")
+      }
+      // A question that failed to load would make every count look short; report those first.
+      if questionCount == result.questionCount {
+        for shortfall in BlueprintFeasibility.shortfalls(front.blueprint, questions: items.compactMap {
+          if case .question(let q) = $0 { q } else { nil }
+        }) {
+          reader.error(front.blueprintNodes[shortfall.quota], shortfall.message)
+        }
+      }
+      if front.draw == nil { front.draw = asked }
+    }
     if let draw = front.draw, let node = front.drawNode, let reader = front.reader {
       if draw < 1 {
         reader.error(node, "'draw' must be 1 or more")
@@ -183,7 +207,8 @@ enum LessonParser {
     var lesson = Lesson(
       id: id, title: title, summary: front.summary, objectives: front.objectives,
       estimatedMinutes: minutes, kind: entry.kind, required: entry.required, policy: front.policy,
-      draw: front.draw, items: items, path: entry.path, digest: "")
+      draw: front.draw, items: items, path: entry.path, digest: "", blueprint: front.blueprint,
+      teaches: front.teaches)
     lesson.digest = Digests.lesson(lesson)
     result.lesson = lesson
     return result
@@ -242,6 +267,39 @@ enum LessonParser {
     if let node = reader.value(fields, "draw"), let draw = reader.integer(fields, "draw") {
       front.draw = draw
       front.drawNode = node
+    }
+    if let node = reader.value(fields, "teaches"), let items = reader.sequence(node, key: "teaches") {
+      for item in items {
+        guard let topic = reader.string(item, key: "teaches item") else { continue }
+        if !isSlug(topic) { reader.warning(item, "teaches item '\(topic)' is not a slug") }
+        front.teaches.append(topic)
+      }
+    }
+    if let node = reader.value(fields, "blueprint") {
+      readBlueprint(node, reader: reader, into: &front)
+    }
+  }
+
+  /// `blueprint:` is a mapping from tag to how many questions with that tag each draw must hold.
+  private static func readBlueprint(_ node: YAMLNode, reader: YAMLReader, into front: inout FrontMatter) {
+    guard case .mapping(let pairs) = node.content else {
+      reader.error(
+        node, "'blueprint' must be a mapping of tag to count, such as 'blueprint: {safety: 2, scenario: 2}', found \(reader.describe(node))")
+      return
+    }
+    for (key, value) in pairs {
+      guard let tag = reader.string(key, key: "blueprint tag") else { continue }
+      if !isSlug(tag) { reader.warning(key, "blueprint tag '\(tag)' is not a slug") }
+      guard let count = value.integer else {
+        reader.error(value, "blueprint count for '\(tag)' must be a whole number, found \(reader.describe(value))")
+        continue
+      }
+      guard count >= 1 else {
+        reader.error(value, "blueprint count for '\(tag)' must be 1 or more")
+        continue
+      }
+      front.blueprint.append(BlueprintQuota(tag: tag, count: count))
+      front.blueprintNodes.append(value)
     }
   }
 }

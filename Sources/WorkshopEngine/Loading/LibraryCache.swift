@@ -117,7 +117,7 @@ func readAll(_ fd: Int32) -> [UInt8]? {
 /// A snapshot of a loaded library and its diagnostics, stored outside the lessons and the
 /// progress folders, and trusted only while every file and folder it came from is unchanged.
 enum LibraryCache {
-  static let magic: [UInt8] = Array("WSLIBv1\n".utf8)
+  static let magic: [UInt8] = Array("WSLIBv2\n".utf8)
 
   /// `$WORKSHOP_CACHE`, else `$XDG_CACHE_HOME/workshop`, else `~/.cache/workshop`.
   static func directory() -> String? {
@@ -330,6 +330,11 @@ extension BinaryOut {
     }
     string(l.path)
     string(l.digest)
+    array(l.blueprint) { out, quota in
+      out.string(quota.tag)
+      out.int(quota.count)
+    }
+    array(l.teaches) { $0.string($1) }
   }
 
   mutating func cachedQuestion(_ q: Question) {
@@ -397,6 +402,7 @@ extension BinaryOut {
     }
     int(q.line)
     string(q.digest)
+    array(q.assesses, text)
   }
 }
 
@@ -469,7 +475,10 @@ extension BinaryIn {
         default:
           throw Failure()
         }
-      }, path: try string(), digest: try string())
+      }, path: try string(), digest: try string(),
+      blueprint: try array { (i) throws(Failure) in
+        BlueprintQuota(tag: try i.string(), count: try i.int())
+      }, teaches: try texts())
   }
 
   mutating func cachedQuestion() throws(Failure) -> Question {
@@ -517,6 +526,6 @@ extension BinaryIn {
       hints: try texts(), tags: try texts(),
       examples: try optional { (i) throws(Failure) in
         Question.Examples(accept: try i.texts(), reject: try i.texts())
-      }, line: try int(), digest: try string())
+      }, line: try int(), digest: try string(), assesses: try texts())
   }
 }

@@ -30,6 +30,7 @@ public enum Linter {
           diagnostics += prove(question, cases, path: lesson.path)
         }
       }
+      diagnostics += ItemWriting.review(course)
     }
     if diagnostics.count != loaded.diagnostics.count {
       diagnostics = diagnostics.sortedByLocation()

@@ -17,7 +17,7 @@ struct QuestionDecoder {
   let fenceColumn: Int
 
   static let commonKeys = [
-    "id", "type", "prompt", "points", "explanation", "hints", "tags", "examples",
+    "id", "type", "prompt", "points", "explanation", "hints", "tags", "assesses", "examples",
   ]
   static let keysByKind: [Question.Kind: [String]] = [
     .single: ["choices"],
@@ -98,14 +98,8 @@ struct QuestionDecoder {
       }
     }
     let hints = reader.strings(fields, "hints", singleAllowed: true) ?? []
-    var tags: [String] = []
-    if let node = reader.value(fields, "tags"), let items = reader.sequence(node, key: "tags") {
-      for item in items {
-        guard let tag = reader.string(item, key: "tags item") else { continue }
-        if !isSlug(tag) { reader.warning(item, "tag '\(tag)' is not a slug") }
-        tags.append(tag)
-      }
-    }
+    let tags = slugList(fields, "tags")
+    let assesses = slugList(fields, "assesses")
 
     var examples: Question.Examples?
     var cases: [ExampleCase] = []
@@ -138,8 +132,22 @@ struct QuestionDecoder {
     guard let id, let prompt, let explanation, sink.errorCount == errorsBefore else { return nil }
     let question = Question(
       id: id, prompt: prompt, points: points, body: body, explanation: explanation, hints: hints,
-      tags: tags, examples: examples, line: fenceLine)
+      tags: tags, examples: examples, line: fenceLine, assesses: assesses)
     return (question, cases)
+  }
+
+  /// A list of slugs such as `tags` or `assesses`; a value that is not a slug is kept, with a warning.
+  private func slugList(_ fields: YAMLReader.Fields, _ key: String) -> [String] {
+    var values: [String] = []
+    guard let node = reader.value(fields, key), let items = reader.sequence(node, key: key) else {
+      return values
+    }
+    for item in items {
+      guard let value = reader.string(item, key: "\(key) item") else { continue }
+      if !isSlug(value) { reader.warning(item, "\(key == "tags" ? "tag" : "\(key) item") '\(value)' is not a slug") }
+      values.append(value)
+    }
+    return values
   }
 
   // MARK: Bodies

@@ -55,6 +55,12 @@ public struct Lesson: Sendable, Hashable {
   public var policy: Policy
   /// When set, each learner is asked this many questions drawn from the lesson's questions.
   public var draw: Int?
+  /// How many of the drawn questions must carry each tag, in the order the author wrote them.
+  /// Empty: the draw is a plain seeded sample.
+  public var blueprint: [BlueprintQuota]
+  /// Topic tags this lesson teaches; an assessment's questions name the ones they test in
+  /// `assesses`, and lint checks that each is taught somewhere.
+  public var teaches: [String]
   public var items: [LessonItem]
   /// Path of the Markdown file, as given to the loader.
   public var path: String
@@ -64,7 +70,7 @@ public struct Lesson: Sendable, Hashable {
   public init(
     id: String, title: String, summary: String, objectives: [String], estimatedMinutes: Int,
     kind: Kind, required: Bool, policy: Policy, draw: Int?, items: [LessonItem], path: String,
-    digest: String
+    digest: String, blueprint: [BlueprintQuota] = [], teaches: [String] = []
   ) {
     self.id = id
     self.title = title
@@ -75,6 +81,8 @@ public struct Lesson: Sendable, Hashable {
     self.required = required
     self.policy = policy
     self.draw = draw
+    self.blueprint = blueprint
+    self.teaches = teaches
     self.items = items
     self.path = path
     self.digest = digest
@@ -85,6 +93,17 @@ public struct Lesson: Sendable, Hashable {
     items.compactMap { if case .question(let q) = $0 { q } else { nil } }
   }
   public func question(id: String) -> Question? { questions.first { $0.id == id } }
+}
+
+/// One line of an exam blueprint: draw at least `count` questions tagged `tag`.
+public struct BlueprintQuota: Sendable, Hashable {
+  public var tag: String
+  public var count: Int
+
+  public init(tag: String, count: Int) {
+    self.tag = tag
+    self.count = count
+  }
 }
 
 /// A step of a lesson: a page to read or a question to answer.

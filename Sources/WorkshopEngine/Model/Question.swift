@@ -10,6 +10,9 @@ public struct Question: Sendable, Hashable {
   /// Graduated hints, from gentle to nearly the answer.
   public var hints: [String]
   public var tags: [String]
+  /// Topics (from the lessons' `teaches` lists) that this question tests; used on assessment
+  /// questions so lint can check that every tested topic is taught.
+  public var assesses: [String]
   /// Strings that lint grades as a proof of the answer key (short answer and numeric only).
   public var examples: Examples?
   /// Line of the opening fence in the lesson file.
@@ -20,7 +23,7 @@ public struct Question: Sendable, Hashable {
   public init(
     id: String, prompt: String, points: Double = 1, body: Body, explanation: String,
     hints: [String] = [], tags: [String] = [], examples: Examples? = nil, line: Int = 0,
-    digest: String = ""
+    digest: String = "", assesses: [String] = []
   ) {
     self.id = id
     self.prompt = prompt
@@ -29,6 +32,7 @@ public struct Question: Sendable, Hashable {
     self.explanation = explanation
     self.hints = hints
     self.tags = tags
+    self.assesses = assesses
     self.examples = examples
     self.line = line
     self.digest = digest

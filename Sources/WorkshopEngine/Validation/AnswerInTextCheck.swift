@@ -1,0 +1,72 @@
+/// The prompt or a hint prints the answer: a keyed choice's text word for word, or a phrase that a
+/// short question accepts. Hints should point to a concept, not to the key.
+enum AnswerInTextCheck {
+  /// Short-answer phrases are looked for up to this many words long.
+  static let longestPhrase = 4
+
+  static func run(_ review: inout ItemWritingReview) {
+    for lesson in review.course.lessons {
+      for question in lesson.questions {
+        let sites = review.sites(of: question, in: lesson)
+        var texts: [(what: String, text: String, site: SourceSite)] = [
+          ("prompt", question.prompt, sites.prompt)
+        ]
+        for (index, hint) in question.hints.enumerated() {
+          texts.append(
+            ("hint \(index + 1)", hint, sites.hints.indices.contains(index) ? sites.hints[index] : sites.fence))
+        }
+        switch question.body {
+        case .single(let choices), .multiple(let choices):
+          checkChoices(choices, question, lesson.path, texts, &review)
+        case .shortAnswer:
+          checkShort(question, lesson.path, texts, &review)
+        default:
+          continue
+        }
+      }
+    }
+  }
+
+  private static func checkChoices(
+    _ choices: [Question.Choice], _ question: Question, _ path: String,
+    _ texts: [(what: String, text: String, site: SourceSite)], _ review: inout ItemWritingReview
+  ) {
+    let wrongWords = choices.filter { !$0.correct }.map { ItemText.words($0.text) }
+    for choice in choices where choice.correct {
+      let key = ItemText.words(choice.text)
+      // One short word ("Yes", "API") turns up by chance; a wording shared with a wrong choice
+      // gives nothing away.
+      guard key.count >= 2 || (key.first?.count ?? 0) >= 5,
+        !wrongWords.contains(where: { ItemText.contains($0, key) })
+      else { continue }
+      for text in texts where ItemText.contains(ItemText.words(text.text), key) {
+        review.warn(
+          .answerInText, path, text.site,
+          "the \(text.what) of question '\(question.id)' contains the keyed choice '\(choice.text)'; say what to think about instead of naming the answer")
+      }
+    }
+  }
+
+  private static func checkShort(
+    _ question: Question, _ path: String, _ texts: [(what: String, text: String, site: SourceSite)],
+    _ review: inout ItemWritingReview
+  ) {
+    for text in texts {
+      let words = ItemText.words(text.text)
+      var found: String?
+      search: for length in 1...longestPhrase where length <= words.count {
+        for start in 0...(words.count - length) {
+          let phrase = words[start..<(start + length)].joined(separator: " ")
+          if Grader.grade(question, .text(phrase)).outcome == .correct {
+            found = phrase
+            break search
+          }
+        }
+      }
+      guard let found else { continue }
+      review.warn(
+        .answerInText, path, text.site,
+        "the \(text.what) of question '\(question.id)' contains '\(found)', which the question accepts as the answer; reword it, or narrow 'answers'/'pattern' so that copying it is not enough")
+    }
+  }
+}
