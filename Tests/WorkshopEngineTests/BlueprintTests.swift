@@ -204,7 +204,8 @@ private func satisfies(_ drawn: [String], _ lesson: Lesson) -> Bool {
   @Test func theLibraryCacheKeepsTheNewFields() throws {
     let folder = try TemporaryFolder()
     try course(folder, front: "blueprint: {safety: 1, privacy: 1}\n", tags: ["safety", "privacy"])
-    let cache = folder.path + "/cache"
+    let cacheFolder = try TemporaryFolder()
+    let cache = cacheFolder.path + "/workshop"
     _ = LessonLoader.loadCached(root: folder.path, cacheDirectory: cache)
     let cached = try #require(LibraryCache.read(path: LibraryCache.file(for: folder.path, in: cache), root: folder.path))
     let fresh = LessonLoader.load(root: folder.path)
