@@ -110,7 +110,8 @@ public struct Classroom: Sendable {
 
   /// A new session. The returned fact must be logged first.
   public static func create(
-    course: Course, settings: SessionSettings, limits: SessionLimits = SessionLimits(), now: Int64, sessionID: String? = nil, joinCode: String? = nil,
+    course: Course, settings: SessionSettings, limits: SessionLimits = SessionLimits(), now: Int64,
+    sessionID: String? = nil, joinCode: String? = nil,
     instructorToken: String? = nil
   ) -> (Classroom, SessionFact) {
     var fact = SessionFact(.created, at: now)
