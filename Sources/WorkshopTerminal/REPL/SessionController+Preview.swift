@@ -23,7 +23,8 @@ extension SessionController {
     var controller = SessionController(library: library, options: options)
     let number = (course.lessons.firstIndex { $0.id == lesson.id } ?? 0) + 1
     var run = LessonRun(
-      course: course, lesson: lesson, number: number, items: lesson.items, shownAt: Date())
+      course: course, number: number,
+      attempt: LessonAttempt(courseID: course.id, lesson: lesson, learner: "", clock: { Date() }))
     var indices = Array(run.items.indices)
     if parts.count == 2 {
       guard let i = run.items.firstIndex(where: { $0.id == parts[1] }) else {
@@ -47,7 +48,7 @@ extension SessionController {
       run.index = i
       controller.show(&run, out: &out, navigated: false)
       if answers, case .question(let q) = run.current {
-        let p = run.presentation(q, learner: "")
+        let p = run.presentation(q)
         out.say(controller.wrapped(Copy.rightAnswer(controller.rightAnswer(q, p))))
         if !q.explanation.isEmpty { out.say(controller.markdown(q.explanation)) }
       }
