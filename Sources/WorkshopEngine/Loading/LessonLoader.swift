@@ -48,12 +48,10 @@ public enum LessonLoader {
     return (library, result.diagnostics)
   }
 
-  /// A course as read, whether or not it has errors (lint proves examples even in broken courses).
+  /// A course as read, whether or not it has errors.
   struct LoadedCourse {
     var course: Course
     var hasErrors: Bool
-    /// Examples to prove, by lesson path and question id.
-    var examples: [String: [String: [ExampleCase]]]
     var questionBlocks: Int
     var lessonFiles: Int
     /// Where things were written, by lesson path, for lint's item-writing checks.
@@ -148,7 +146,6 @@ public enum LessonLoader {
       let sink = DiagnosticSink(path: manifest.path)
       var hasErrors = manifest.hasErrors
       var lessons: [Lesson] = []
-      var examples: [String: [String: [ExampleCase]]] = [:]
       var sites: [String: LessonSites] = [:]
       var lessonIDs: [String: String] = [:]
       var blocks = 0
@@ -170,7 +167,6 @@ public enum LessonLoader {
           }
           lessonIDs[id] = entry.file
         }
-        if !lesson.examples.isEmpty { examples[entry.path] = lesson.examples }
         sites[entry.path] = lesson.sites
         if let value = lesson.lesson { lessons.append(value) }
       }
@@ -191,7 +187,7 @@ public enum LessonLoader {
         directory: manifest.folder, digest: "")
       course.digest = Digests.course(course)
       courses.append(
-        LoadedCourse(course: course, hasErrors: hasErrors, examples: examples, questionBlocks: blocks,
+        LoadedCourse(course: course, hasErrors: hasErrors, questionBlocks: blocks,
           lessonFiles: manifest.entries.count, sites: sites, source: manifest.source,
           manifestPath: manifest.path))
     }

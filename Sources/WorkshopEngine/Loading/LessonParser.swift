@@ -19,8 +19,6 @@ struct ParsedLesson: Sendable {
   var id: String?
   var idLine = 1
   var idColumn = 1
-  /// Examples to prove, by question id.
-  var examples: [String: [ExampleCase]] = [:]
   /// Where things were written, for lint's item-writing checks.
   var sites = LessonSites()
   var questionCount = 0
@@ -148,6 +146,7 @@ enum LessonParser {
         }
       case .question(let block):
         result.questionCount += 1
+        if block.unclosed { continue }
         let reader = YAMLReader(
           sink: sink, lineOffset: block.line, columnOffset: block.column - 1)
         guard let root = reader.compose(block.yaml) else { continue }
@@ -162,6 +161,11 @@ enum LessonParser {
         }
         var question = decoded.0
         let examples = decoded.1
+        // Proved as soon as the question is read, so a wrong key shows up alongside every other
+        // problem of the file, and a course whose key is wrong is never offered to learners.
+        for failure in Linter.prove(question, examples, path: entry.path) {
+          sink.error(failure.line, failure.column, failure.message)
+        }
         if let idNode = root["id"] {
           let at = reader.location(idNode)
           guard claim(question.id, line: at.line, column: at.column, what: "question") else {
@@ -172,7 +176,6 @@ enum LessonParser {
         result.sites.questions[question.id] = QuestionSites(
           root, reader: reader, fenceLine: block.line, fenceColumn: block.column)
         question.digest = Digests.question(question)
-        if !examples.isEmpty { result.examples[question.id] = examples }
         items.append(.question(question))
       }
     }
