@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 
 struct Lint: ParsableCommand {
   // An explicit name: deriving it from the type name costs every start-up a type-name lookup.
@@ -30,7 +31,8 @@ struct Lint: ParsableCommand {
         output += "\n"
       }
       output += summary(report)
-      print(output)
+      // Diagnostics quote the files' text: escape sequences in it must not reach the terminal.
+      print(Sanitizer.visible(output))
     }
     if report.errors > 0 || (strict && report.warnings > 0) {
       throw ExitCode.failure
