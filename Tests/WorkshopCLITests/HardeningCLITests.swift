@@ -13,8 +13,14 @@ import WorkshopTestSupport
 @Suite(.serialized) struct HardeningCLITests {
   /// Runs `workshop`, killing it if it has not finished in `seconds` (a hang is a failure, not a
   /// stuck test run). Returns nil on a hang.
+  struct BoundedResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
   func runBounded(_ f: SessionFixture, _ arguments: [String], input: String = "", seconds: Double = 20) throws
-    -> ProcessResult?
+    -> BoundedResult?
   {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try BuiltProducts.workshop())
@@ -39,7 +45,7 @@ import WorkshopTestSupport
       process.waitUntilExit()
       return nil
     }
-    return ProcessResult(
+    return BoundedResult(
       status: process.terminationStatus,
       stdout: String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
       stderr: String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))

@@ -40,7 +40,8 @@ extension SessionController {
       // Every answer was saved but the lesson was never closed (the session stopped before the
       // last Enter): close it now, straight to the summary.
       out.blank()
-      finish(&run, out: &out)
+      let step = run.attempt.finish(seconds: attemptSeconds(course: course, lesson: lesson))
+      render(step, run: &run, out: &out)
       mode = .lesson(run)
       return
     }
