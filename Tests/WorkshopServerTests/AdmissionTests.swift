@@ -12,9 +12,13 @@ import WorkshopEngine
 /// Who gets into a room: idle sockets, half-open HTTP requests and join-code guessing must not
 /// keep out a learner who has the code, nor the instructor. Loopback only, bounded in count.
 @Suite(.serialized) struct AdmissionTests {
-  @Test("1,200 WebSockets that never join cannot keep a learner with the code out")
+  // Counts stay well below 1,024 descriptors in this process: other suites spawn processes in
+  // parallel, and Foundation's Process misbehaves once descriptor numbers pass FD_SETSIZE. The
+  // crowd is still five times the waiting cap, which is what the rule is about.
+  @Test("250 WebSockets that never join (five times the waiting cap) cannot keep a learner with the code out")
   func anIdleCrowdCannotLockTheRoom() async throws {
     var limits = SessionLimits()
+    limits.maxWaitingConnections = 50
     // Long enough that the join deadline plays no part: only the waiting cap protects the room.
     limits.joinDeadlineMilliseconds = 120_000
     limits.maxWaitingPerAddress = 2_000
@@ -26,13 +30,13 @@ import WorkshopEngine
       let port = client.port!
       var crowd: [Int32] = []
       defer { for fd in crowd { close(fd) } }
-      for _ in 0..<1_200 {
+      for _ in 0..<250 {
         let fd = try RawSocket.connect(port: port)
         RawSocket.send(fd, RawSocket.upgradeRequest)
         crowd.append(fd)
       }
       // Every upgrade has reached the host before the learner arrives.
-      try await until(timeout: .seconds(120)) { await host.nextConnection > 1_200 }
+      try await until(timeout: .seconds(120)) { await host.nextConnection > 250 }
       #expect(await host.waitingConnections <= waitingCap)
 
       let learner = LiveClient(url: "ws://127.0.0.1:\(port)/ws/learn")
@@ -86,7 +90,7 @@ import WorkshopEngine
   @Test("half-open HTTP requests beyond the socket budget are timed out, then the instructor API answers")
   func aHalfOpenFloodDoesNotLockOutTheInstructor() async throws {
     var limits = SessionLimits()
-    limits.maxOpenSockets = 200
+    limits.maxOpenSockets = 80
     limits.idleRequestSeconds = 1
     let host = try await makeHost(limits: limits)
     let token = await host.instructorToken
@@ -95,7 +99,7 @@ import WorkshopEngine
       let port = client.port!
       var flood: [Int32] = []
       defer { for fd in flood { close(fd) } }
-      for _ in 0..<300 {
+      for _ in 0..<120 {
         let fd = try RawSocket.connect(port: port)
         RawSocket.send(fd, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         flood.append(fd)
