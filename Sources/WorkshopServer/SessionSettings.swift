@@ -152,8 +152,9 @@ public struct SessionLimits: Sendable, Hashable, Codable {
   /// Learner connections that have not joined yet (no code given): overall, from one address,
   /// and how long one may stay that way. Separate from `maxParticipants`, so a crowd of idle
   /// sockets can never keep learners with the code out.
-  public var maxWaitingConnections: Int = 256
-  public var maxWaitingPerAddress: Int = 16
+  // Generous, so that a class arriving at once from behind one NAT address is never pushed out.
+  public var maxWaitingConnections: Int = 1_024
+  public var maxWaitingPerAddress: Int = 512
   public var joinDeadlineMilliseconds: Int64 = 5_000
   /// Wrong join codes one address may send before each further try waits, doubling from one
   /// second up to `maxWrongCodeDelayMilliseconds`.
