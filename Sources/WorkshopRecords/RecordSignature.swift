@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WorkshopEngine
 
 /// The signature block of a completion record: Ed25519 over the record's digest.
 ///
@@ -136,21 +137,20 @@ public struct InstructorKey: Sendable {
 
   /// Writes the private key (mode 0600, refusing to overwrite) and the public key beside it.
   public func write(privateKeyPath: String, publicKeyPath: String) throws {
-    let fm = FileManager.default
-    if fm.fileExists(atPath: privateKeyPath) {
-      throw KeyError(description: "\(privateKeyPath) already exists; move it away first to make a new key")
-    }
     let dir = (privateKeyPath as NSString).deletingLastPathComponent
-    if !dir.isEmpty {
-      try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    }
     let body = "\(Self.privateHeader)\n\(privateKey.rawRepresentation.base64EncodedString())\n"
-    // Created with 0600 from the first byte: never world-readable, even briefly.
-    guard fm.createFile(atPath: privateKeyPath, contents: Data(body.utf8), attributes: [.posixPermissions: 0o600])
-    else { throw KeyError(description: "cannot write \(privateKeyPath)") }
-    try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: privateKeyPath)
-    let pub = "\(Self.publicHeader)\n\(publicKeyBase64)\n"
-    try Data(pub.utf8).write(to: URL(fileURLWithPath: publicKeyPath))
+    do {
+      if !dir.isEmpty, !DurableFile.exists(dir) { try DurableFile.makeDirectory(dir, mode: 0o700) }
+      // Created with 0600 from the first byte (never world-readable, even briefly), durably,
+      // and never over an existing key or through a link.
+      guard try DurableFile.createExclusively(privateKeyPath, Array(body.utf8)) else {
+        throw KeyError(description: "\(privateKeyPath) already exists; move it away first to make a new key")
+      }
+      let pub = "\(Self.publicHeader)\n\(publicKeyBase64)\n"
+      try DurableFile.writeAtomically(publicKeyPath, Array(pub.utf8), mode: 0o644)
+    } catch let error as JournalError {
+      throw KeyError(description: error.description)
+    }
   }
 
   /// Loads a private key, refusing one that others can read.

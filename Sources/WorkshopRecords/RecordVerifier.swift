@@ -345,6 +345,10 @@ public enum RecordVerifier {
       if abs(current.policy.passMark - lesson.policy.passMark) > 1e-12 || current.policy != lesson.policy {
         if policyVouchedFor {
           report.notes.append("\(lesson.id): the policy differs from the lesson pack's (set by the signer for the session)")
+        } else if lesson.attempts.contains(where: { $0.lessonDigest == current.digest }) {
+          // The lesson digest covers the policy: an unchanged digest with another policy means the
+          // record's policy was edited, not the pack.
+          report.tamper("\(lp).policy", "is not the policy of the lesson the record names (its digest is unchanged)")
         } else {
           report.content("\(lp).policy", "the lesson's policy has changed")
         }

@@ -118,7 +118,7 @@ public struct Classroom: Sendable {
     fact.session = sessionID ?? Self.makeSessionID(now: now)
     fact.course = course.id
     fact.courseDigest = course.digest
-    fact.code = joinCode ?? Self.makeJoinCode()
+    fact.code = joinCode ?? Self.makeJoinCode(digits: settings.joinCodeDigits ?? 6)
     fact.instructorToken = instructorToken ?? Self.randomToken()
     fact.settings = settings
     var room = Classroom(course: course, limits: limits, created: fact)
@@ -232,7 +232,7 @@ public struct Classroom: Sendable {
 
   mutating func join(_ request: LearnerRequest, on conn: ConnectionID, now: Int64) -> [Action] {
     if byConnection[conn] != nil { return [.send(conn, Self.error("already joined"))] }
-    guard let code = request.code, constantTimeEqual(Array(code.utf8), Array(joinCode.utf8)) else {
+    guard let code = request.code, isJoinCode(code) else {
       return [.send(conn, Self.error("wrong join code")), .close(conn)]
     }
     if ended { return [.send(conn, Self.error("the session has ended")), .close(conn)] }
@@ -934,8 +934,13 @@ public struct Classroom: Sendable {
     return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &g)) }.joined()
   }
 
-  static func makeJoinCode() -> String {
-    String(format: "%06d", Int.random(in: 0..<1_000_000))
+  static func makeJoinCode(digits: Int = 6) -> String {
+    String((0..<digits).map { _ in Character(String(Int.random(in: 0...9))) })
+  }
+
+  /// Whether `code` is this room's join code (compared in constant time).
+  public func isJoinCode(_ code: String) -> Bool {
+    constantTimeEqual(Array(code.utf8), Array(joinCode.utf8))
   }
 
   static func makeSessionID(now: Int64) -> String {

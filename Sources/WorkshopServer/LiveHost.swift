@@ -18,7 +18,15 @@ public actor LiveHost {
   struct Outlet {
     var continuation: AsyncStream<String>.Continuation
     var instructor: Bool
+    /// The peer's IP address, for the per-address limits.
+    var address: String
   }
+  /// Wrong join codes per address: how many in a row, and until when the next try must wait.
+  struct WrongCodes {
+    var count: Int
+    var until: Int64
+  }
+  var wrongCodes: [String: WrongCodes] = [:]
   var outlets: [ConnectionID: Outlet] = [:]
   var nextConnection = 1
   var queue: [(facts: [SessionFact], actions: [Classroom.Action], done: CheckedContinuation<Void, Never>?)] = []
@@ -118,17 +126,76 @@ public actor LiveHost {
 
   // MARK: Connections
 
-  /// A new connection, or nil when the server is at its connection limit.
-  public func connect(instructor: Bool = false) -> (ConnectionID, AsyncStream<String>)? {
-    guard outlets.count < room.limits.maxConnections else { return nil }
+  /// Why a connection was turned away, in words for the person at the other end.
+  public struct Refusal: Error, Sendable, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// A new connection, or a refusal when a limit is reached. Learner connections that have not
+  /// joined yet are capped overall and per address, apart from the room's learner cap, and are
+  /// closed if they do not join within the join deadline. At a cap the *oldest* waiting
+  /// connection (from the same address first) makes way: a learner joins the moment they
+  /// connect, so a crowd of idle sockets only ever pushes out its own kind.
+  public func connect(
+    instructor: Bool = false, address: String = "local"
+  ) -> Result<(ConnectionID, AsyncStream<String>), Refusal> {
+    let limits = room.limits
+    if instructor {
+      guard outlets.count < limits.maxConnections + limits.maxWaitingConnections else {
+        return .failure(Refusal(description: "the server is at its connection limit"))
+      }
+    } else {
+      var waiting: [ConnectionID] = []
+      var waitingHere: [ConnectionID] = []
+      for (id, outlet) in outlets where !outlet.instructor && room.participant(on: id) == nil {
+        waiting.append(id)
+        if outlet.address == address { waitingHere.append(id) }
+      }
+      if waitingHere.count >= limits.maxWaitingPerAddress, let oldest = waitingHere.min() {
+        evictWaiting(oldest)
+      } else if waiting.count >= limits.maxWaitingConnections, let oldest = waiting.min() {
+        evictWaiting(oldest)
+      }
+    }
     let id = nextConnection
     nextConnection += 1
     let (stream, continuation) = AsyncStream<String>.makeStream()
-    outlets[id] = Outlet(continuation: continuation, instructor: instructor)
+    outlets[id] = Outlet(continuation: continuation, instructor: instructor, address: address)
     if instructor {
       continuation.yield(WireCoding.encode(InstructorView.make(room, version: version)))
+    } else {
+      let deadline = limits.joinDeadlineMilliseconds
+      Task { [weak self] in
+        try? await Task.sleep(for: .milliseconds(deadline))
+        await self?.closeIfNotJoined(id)
+      }
     }
-    return (id, stream)
+    return .success((id, stream))
+  }
+
+  /// Closes a connection that has not joined, to make room for a newer one.
+  func evictWaiting(_ id: ConnectionID) {
+    var m = LearnerMessage(type: .error)
+    m.text = "the server is busy with connections that have not joined; connect again and join straight away"
+    deliver(id, m)
+    outlets.removeValue(forKey: id)?.continuation.finish()
+  }
+
+  /// The join deadline: a learner connection that has not joined by now is closed, with a reason.
+  func closeIfNotJoined(_ id: ConnectionID) {
+    guard let outlet = outlets[id], !outlet.instructor, room.participant(on: id) == nil else { return }
+    var m = LearnerMessage(type: .error)
+    m.text = "join within \(room.limits.joinDeadlineMilliseconds / 1000) seconds of connecting; connect again to join"
+    deliver(id, m)
+    outlets.removeValue(forKey: id)?.continuation.finish()
+  }
+
+  /// Whether the connection belongs to a learner who has joined.
+  public func hasJoined(_ id: ConnectionID) -> Bool { room.participant(on: id) != nil }
+
+  /// Learner connections open that have not joined yet.
+  public var waitingConnections: Int {
+    outlets.filter { !$0.value.instructor && room.participant(on: $0.key) == nil }.count
   }
 
   public func disconnect(_ id: ConnectionID) {
@@ -155,7 +222,42 @@ public actor LiveHost {
       deliver(id, m)
       return
     }
+    if request.type == .join, room.participant(on: id) == nil, !admitJoinCode(request.code, from: id, address: outlet.address) {
+      return
+    }
     run(room.handle(.request(id, request), now: clock()))
+  }
+
+  /// Rate-limits join-code guessing per address: a few wrong codes are free, then every further
+  /// try waits twice as long as the one before (1 s, 2 s, 4 s … up to the limit's ceiling). A
+  /// try during the wait is refused without being checked. Wrong codes are announced to the
+  /// console. Returns whether the request may go on to the room.
+  func admitJoinCode(_ code: String?, from id: ConnectionID, address: String) -> Bool {
+    let now = clock()
+    let limits = room.limits
+    if let state = wrongCodes[address], state.until > now {
+      var m = LearnerMessage(type: .error)
+      let seconds = (state.until - now + 999) / 1000
+      m.text = "too many wrong join codes from your address; wait \(seconds) s before trying again"
+      deliver(id, m)
+      outlets.removeValue(forKey: id)?.continuation.finish()
+      return false
+    }
+    if let code, room.isJoinCode(code) {
+      wrongCodes[address] = nil
+      return true
+    }
+    var state = wrongCodes[address] ?? WrongCodes(count: 0, until: 0)
+    state.count += 1
+    let over = state.count - limits.freeWrongCodes
+    if over > 0 {
+      let delay = over >= 17 ? limits.maxWrongCodeDelayMilliseconds : min(limits.maxWrongCodeDelayMilliseconds, Int64(1000) << (over - 1))
+      state.until = now + delay
+    }
+    if wrongCodes.count >= 10_000 { wrongCodes = wrongCodes.filter { $0.value.until > now } }
+    wrongCodes[address] = state
+    for (_, c) in announcers { c.yield("wrong join code from \(address) (\(state.count) in a row)") }
+    return true
   }
 
   /// An instructor command; returns once its effects are durable, with any refusal.
@@ -301,13 +403,27 @@ public actor LiveHost {
 
   // MARK: Records
 
-  /// Roster (CSV and HTML) and one signed record per participant, in the session folder.
+  /// Files `writeRecords` could not write, as messages (also announced to the console).
+  public private(set) var recordWriteFailures: [String] = []
+
+  /// Roster (CSV and HTML) and one signed record per participant, in the session folder; each
+  /// written durably and privately (0600). A file that cannot be written is announced, not lost
+  /// silently: the records stay in memory for learners still connected.
   func writeRecords() {
-    let fm = FileManager.default
     let recordsDir = (directory as NSString).appendingPathComponent("records")
-    try? fm.createDirectory(atPath: recordsDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     func write(_ text: String, _ path: String) {
-      _ = fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+      do {
+        try RecordFiles.writePrivate(text, to: path)
+      } catch {
+        recordWriteFailures.append(error.description)
+        for (_, c) in announcers { c.yield("workshop: \(error.description)") }
+      }
+    }
+    do {
+      try DurableFile.makeDirectory(recordsDir, mode: 0o700)
+    } catch {
+      recordWriteFailures.append(error.description)
+      for (_, c) in announcers { c.yield("workshop: \(error.description)") }
     }
     write(LiveRoster.csv(room), (directory as NSString).appendingPathComponent("roster.csv"))
     write(

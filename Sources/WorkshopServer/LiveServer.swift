@@ -1,8 +1,30 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A request context that knows the peer's address, for the per-address admission limits.
+struct LiveRequestContext: RequestContext, WebSocketRequestContext {
+  var coreContext: CoreRequestContextStorage
+  let webSocket: WebSocketHandlerReference<Self>
+  let remoteAddress: String
+
+  init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+    webSocket = .init()
+    remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+  }
+}
 
 /// The HTTP and WebSocket face of a `LiveHost`. Everything here is transport: it decodes,
 /// checks the instructor's token and hands the rest to the host.
@@ -20,7 +42,7 @@ public enum LiveServer {
     host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
     logger: Logger? = nil, onServerRunning: (@Sendable (Int) async -> Void)? = nil
   ) -> some ApplicationProtocol {
-    let router = Router(context: BasicWebSocketRequestContext.self)
+    let router = Router(context: LiveRequestContext.self)
     let token = TokenCheck(host: host)
 
     router.get("/") { _, _ -> Response in
@@ -53,24 +75,35 @@ public enum LiveServer {
       return json(#"{"ok":true}"#)
     }
 
+    // Every learner socket is upgraded, so a refusal reaches `workshop join` as a message it can
+    // show (an HTTP error at the upgrade would only say "400").
     router.ws("/ws/learn") { _, _ in
-      await host.connectionCount < limits.maxConnections ? .upgrade([:]) : .dontUpgrade
-    } onUpgrade: { inbound, outbound, _ in
-      guard let (id, stream) = await host.connect() else {
-        try? await outbound.close(.policyViolation, reason: "the room is at its connection limit")
-        return
+      .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+      switch await host.connect(address: context.requestContext.remoteAddress) {
+      case .failure(let refusal):
+        var message = LearnerMessage(type: .error)
+        message.text = refusal.description
+        try? await outbound.write(.text(WireCoding.encode(message)))
+        try? await outbound.close(.policyViolation, reason: nil)
+      case .success(let (id, stream)):
+        if let failure = await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits) {
+          throw failure
+        }
       }
-      await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
     }
     router.ws("/ws/host") { request, _ in
       try await token.check(request)
       return .upgrade([:])
-    } onUpgrade: { inbound, outbound, _ in
-      guard let (id, stream) = await host.connect(instructor: true) else {
-        try? await outbound.close(.policyViolation, reason: "connection limit")
-        return
+    } onUpgrade: { inbound, outbound, context in
+      switch await host.connect(instructor: true, address: context.requestContext.remoteAddress) {
+      case .failure(let refusal):
+        try? await outbound.close(.policyViolation, reason: refusal.description)
+      case .success(let (id, stream)):
+        if let failure = await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits) {
+          throw failure
+        }
       }
-      await pump(id: id, stream: stream, inbound: inbound, outbound: outbound, host: host, limits: limits)
     }
 
     var logger = logger ?? Logger(label: "workshop.serve")
@@ -80,12 +113,36 @@ public enum LiveServer {
       server: .http1WebSocketUpgrade(
         webSocketRouter: router,
         configuration: .init(
-          http1: .init(idleTimeout: .seconds(120)),
+          http1: .init(idleTimeout: .seconds(limits.idleRequestSeconds)),
           ws: .init(maxFrameSize: limits.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(20))))),
-      configuration: .init(address: .hostname(address, port: port), serverName: nil, backlog: 4096),
+      configuration: .init(
+        address: .hostname(address, port: port), serverName: nil, backlog: 4096,
+        availableConnectionsDelegate: MaximumAvailableConnections(Self.socketBudget(limits), logger: logger)),
       onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
       logger: logger
     )
+  }
+
+  /// Raises the soft limit on open descriptors to the hard limit (a room of learners needs one
+  /// each) and returns the soft limit now in force.
+  @discardableResult
+  public static func raiseDescriptorLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    if limit.rlim_cur < limit.rlim_max {
+      var raised = limit
+      raised.rlim_cur = limit.rlim_max
+      if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+    }
+    return limit.rlim_cur > rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
+  }
+
+  /// Sockets the server accepts at once: the configured cap, kept below the descriptor limit
+  /// with room to spare for the session log, records and the listening socket, so the server
+  /// stops accepting instead of failing (and retrying) accept(2) when descriptors run out.
+  static func socketBudget(_ limits: SessionLimits) -> Int {
+    let descriptors = raiseDescriptorLimit()
+    return max(16, min(limits.maxOpenSockets, descriptors - 64))
   }
 
   /// Builds the application and runs it until SIGINT or SIGTERM.
@@ -125,30 +182,39 @@ public enum LiveServer {
   }
 
   /// Copies the host's messages to the socket and the socket's messages to the host until
-  /// either side finishes.
+  /// either side finishes. Returns what ended the socket's side, if it was an error (a message
+  /// over the size limit, even sent as fragments; a protocol error): thrown from the upgrade
+  /// handler, it makes the library send the matching close frame (1009 for a message too large)
+  /// instead of leaving the socket silent.
   static func pump(
     id: ConnectionID, stream: AsyncStream<String>, inbound: WebSocketInboundStream,
     outbound: WebSocketOutboundWriter, host: LiveHost, limits: SessionLimits
-  ) async {
-    await withTaskGroup(of: Void.self) { group in
+  ) async -> (any Error)? {
+    let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
       group.addTask {
         for await text in stream {
-          do { try await outbound.write(.text(text)) } catch { return }
+          do { try await outbound.write(.text(text)) } catch { return nil }
         }
         // The host ended this connection (removal, a newer connection, shutdown).
         try? await outbound.close(.normalClosure, reason: nil)
+        return nil
       }
       group.addTask {
         do {
           for try await message in inbound.messages(maxSize: limits.maxMessageBytes) {
             if case .text(let text) = message { await host.receive(text, from: id) }
           }
-        } catch {}
+          return nil
+        } catch {
+          return error
+        }
       }
-      await group.next()
+      let first = await group.next() ?? nil
       group.cancelAll()
+      return first
     }
     await host.disconnect(id)
+    return failure
   }
 
   static func html(_ body: String) -> Response {

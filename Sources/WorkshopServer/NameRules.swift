@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 
 /// What a display name may be: short, printable, one line.
 public enum NameRules {
@@ -8,14 +9,8 @@ public enum NameRules {
     if name.count > maxLength {
       return .failure(InputProblem("names are at most \(maxLength) characters"))
     }
-    // Control and format characters (newlines, escapes, bidirectional overrides) could rewrite
-    // what the instructor's terminal or page shows.
-    for scalar in name.unicodeScalars {
-      switch scalar.properties.generalCategory {
-      case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
-        return .failure(InputProblem("names may not contain control or invisible characters"))
-      default: continue
-      }
+    if let problem = LearnerName.invisibleCharacterProblem(name) {
+      return .failure(InputProblem(problem))
     }
     if name.contains("<") || name.contains(">") {
       return .failure(InputProblem("names may not contain < or >"))

@@ -19,6 +19,9 @@ public struct SessionFact: Sendable, Hashable, Codable {
     case advanced
   }
 
+  /// The line format, on every line: 1 (lines without it are older, and read the same way).
+  public static let formatVersion = 1
+  public var v: Int?
   public var kind: Kind
   /// Milliseconds since 1970.
   public var at: Int64
@@ -57,6 +60,7 @@ public struct SessionFact: Sendable, Hashable, Codable {
   public var hint: Int?
 
   public init(_ kind: Kind, at: Int64) {
+    v = Self.formatVersion
     self.kind = kind
     self.at = at
   }

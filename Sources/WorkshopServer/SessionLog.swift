@@ -1,7 +1,10 @@
 import Foundation
+import WorkshopEngine
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Musl)
+  import Musl
 #elseif canImport(Darwin)
   import Darwin
 #endif
@@ -23,13 +26,22 @@ public final class SessionLog: Sendable {
   /// batch was never synced, nothing in it had been acknowledged.
   public static func open(path: String) throws -> (log: SessionLog, facts: [SessionFact], warnings: [String]) {
     let dir = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(
-      atPath: dir.isEmpty ? "." : dir, withIntermediateDirectories: true,
-      attributes: [.posixPermissions: 0o700])
-    let existed = FileManager.default.fileExists(atPath: path)
-    let fd = posixOpen(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw LogError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
-    let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+    let fd: Int32
+    let data: Data
+    do throws(JournalError) {
+      if !dir.isEmpty { try DurableFile.makeDirectory(dir, mode: 0o700) }
+      let existed = DurableFile.exists(path)
+      fd = try DurableFile.open(path, flags: O_RDWR | O_CREAT)
+      do throws(JournalError) {
+        data = Data(try DurableFile.readAll(fd, from: 0, path: path))
+        if !existed { try DurableFile.syncDirectory(dir.isEmpty ? "." : dir) }
+      } catch {
+        DurableFile.close(fd)
+        throw error
+      }
+    } catch {
+      throw LogError(description: error.description)
+    }
     var facts: [SessionFact] = []
     var warnings: [String] = []
     var goodLength = 0
@@ -44,7 +56,11 @@ public final class SessionLog: Sendable {
       }
       let line = data[lineStart..<nl]
       if let fact = try? decoder.decode(SessionFact.self, from: line) {
-        facts.append(fact)
+        if let version = fact.v, version > SessionFact.formatVersion {
+          warnings.append("\(path): line \(lineNumber) was written by a newer workshop; kept and skipped")
+        } else {
+          facts.append(fact)
+        }
         goodLength = nl + 1 - data.startIndex
       } else {
         // An unreadable line in the middle is kept on disk but skipped; only a torn tail is cut.
@@ -54,11 +70,17 @@ public final class SessionLog: Sendable {
       lineStart = nl + 1
     }
     if goodLength < data.count {
-      _ = ftruncate(fd, off_t(goodLength))
-      _ = fsync(fd)
+      guard ftruncate(fd, off_t(goodLength)) == 0 else {
+        let code = errno
+        DurableFile.close(fd)
+        throw LogError(description: "cannot cut the torn end of \(path): \(DurableFile.errorText(code))")
+      }
+      do { try DurableFile.sync(fd, path: path) } catch {
+        DurableFile.close(fd)
+        throw LogError(description: error.description)
+      }
     }
     _ = lseek(fd, 0, SEEK_END)
-    if !existed { syncDirectory(dir.isEmpty ? "." : dir) }
     return (SessionLog(path: path, fd: fd), facts, warnings)
   }
 
@@ -67,7 +89,7 @@ public final class SessionLog: Sendable {
     self.fd = fd
   }
 
-  deinit { close(fd) }
+  deinit { DurableFile.close(fd) }
 
   /// Writes the facts and waits until they are on disk.
   public func append(_ facts: [SessionFact]) async throws {
@@ -85,38 +107,16 @@ public final class SessionLog: Sendable {
     try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
       queue.async {
         let result: Result<Void, any Error> = bytes.withUnsafeBytes { raw in
-          var offset = 0
-          while offset < raw.count {
-            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 {
-              if errno == EINTR { continue }
-              return .failure(LogError(description: "cannot write \(path): \(String(cString: strerror(errno)))"))
-            }
-            offset += n
+          do throws(JournalError) {
+            try DurableFile.writeAll(fd, raw, path: path)
+            try DurableFile.sync(fd, path: path)
+            return .success(())
+          } catch {
+            return .failure(LogError(description: error.description))
           }
-          guard fsync(fd) == 0 else {
-            return .failure(LogError(description: "cannot sync \(path): \(String(cString: strerror(errno)))"))
-          }
-          return .success(())
         }
         cont.resume(with: result)
       }
     }
   }
-
-  static func syncDirectory(_ dir: String) {
-    let dfd = posixOpen(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
-    if dfd >= 0 {
-      _ = fsync(dfd)
-      close(dfd)
-    }
-  }
-}
-
-func posixOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
-  #if canImport(Glibc)
-    Glibc.open(path, flags, mode)
-  #else
-    Darwin.open(path, flags, mode)
-  #endif
 }

@@ -15,6 +15,7 @@ import WorkshopEngine
 /// leaderboard: false  # off unless turned on
 /// pacing: instructor  # instructor | student
 /// shuffle: true
+/// join_code_digits: 8 # 6 to 12; longer codes resist guessing for longer
 /// ```
 public struct SessionSettings: Sendable, Hashable, Codable {
   public var mode: Policy.Mode?
@@ -28,6 +29,9 @@ public struct SessionSettings: Sendable, Hashable, Codable {
   public var anonymous: Bool
   public var leaderboard: Bool
   public var pacing: Pacing
+  /// Digits in the join code (6 unless the policy file says `join_code_digits`, up to 12):
+  /// a longer code for a room that must resist guessing for longer.
+  public var joinCodeDigits: Int?
 
   public init(
     mode: Policy.Mode? = nil, attempts: Int? = nil, hints: Bool? = nil, skip: Bool? = nil,
@@ -116,6 +120,7 @@ public struct SessionSettings: Sendable, Hashable, Codable {
     }
     s.anonymous = try bool("anonymous") ?? false
     s.leaderboard = try bool("leaderboard") ?? false
+    s.joinCodeDigits = try int("join_code_digits", 6...12)
     if let v = map["pacing"] {
       guard let p = v.string.flatMap(Pacing.init(rawValue:)) else {
         throw ParseError(message: "`pacing` must be instructor or student")
@@ -127,7 +132,7 @@ public struct SessionSettings: Sendable, Hashable, Codable {
 
   static let keys: Set<String> = [
     "mode", "exam", "attempts", "hints", "skip", "timer", "pass_mark", "anonymous", "leaderboard",
-    "pacing", "shuffle",
+    "pacing", "shuffle", "join_code_digits",
   ]
 }
 
@@ -144,6 +149,23 @@ public struct SessionLimits: Sendable, Hashable, Codable {
   /// Joins per second across the room, and the burst allowed above that.
   public var joinsPerSecond: Double = 50
   public var joinBurst: Double = 200
+  /// Learner connections that have not joined yet (no code given): overall, from one address,
+  /// and how long one may stay that way. Separate from `maxParticipants`, so a crowd of idle
+  /// sockets can never keep learners with the code out.
+  // Generous, so that a class arriving at once from behind one NAT address is never pushed out.
+  public var maxWaitingConnections: Int = 1_024
+  public var maxWaitingPerAddress: Int = 512
+  public var joinDeadlineMilliseconds: Int64 = 5_000
+  /// Wrong join codes one address may send before each further try waits, doubling from one
+  /// second up to `maxWrongCodeDelayMilliseconds`.
+  public var freeWrongCodes: Int = 3
+  public var maxWrongCodeDelayMilliseconds: Int64 = 60_000
+  /// TCP connections the server accepts at once (HTTP and WebSocket); beyond it the server
+  /// stops accepting (they wait in the kernel's queue) rather than run out of descriptors.
+  /// Capped further by the process's descriptor limit at start.
+  public var maxOpenSockets: Int = 4_096
+  /// Seconds an HTTP connection may stay silent (a request never finished) before it is closed.
+  public var idleRequestSeconds: Int64 = 10
   /// Longest answer text, in characters.
   public var maxAnswerLength: Int = 2_000
 

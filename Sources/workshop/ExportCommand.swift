@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 import WorkshopRecords
 
 struct ExportCommand: ParsableCommand {
@@ -160,11 +161,11 @@ enum RecordSource {
 
 enum CLIOutput {
   static func error(_ message: String) {
-    FileHandle.standardError.write(Data("workshop: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("workshop: \(Sanitizer.visible(message))\n".utf8))
   }
 
   static func warn(_ message: String) {
-    FileHandle.standardError.write(Data("workshop: warning: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("workshop: warning: \(Sanitizer.visible(message))\n".utf8))
   }
 
   static func emit(_ text: String, to path: String?) throws {
@@ -176,7 +177,9 @@ enum CLIOutput {
         throw ExitCode(64)
       }
     } else {
-      FileHandle.standardOutput.write(Data(text.utf8))
+      // A file or pipe gets the exact bytes; a terminal gets them with controls made visible.
+      let shown = isatty(STDOUT_FILENO) == 1 ? Sanitizer.visible(text) : text
+      FileHandle.standardOutput.write(Data(shown.utf8))
     }
   }
 }

@@ -41,7 +41,8 @@ struct Lint: ParsableCommand {
         for line in excerpt { output += line + "\n" }
       }
       output += summary(report)
-      print(output)
+      // Diagnostics quote the files' text: escape sequences in it must not reach the terminal.
+      print(Sanitizer.visible(output))
     }
     if report.errors > 0 || (strict && report.warnings > 0) {
       throw ExitCode.failure

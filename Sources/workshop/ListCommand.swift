@@ -89,7 +89,7 @@ struct List: ParsableCommand {
       }
       out += Output.table(rows, rightAligned: [0, 3], indent: 2)
     }
-    print(out, terminator: "")
+    print(Sanitizer.visible(out), terminator: "")
   }
 }
 
@@ -139,7 +139,7 @@ struct StatusJSON: Encodable {
 /// Plain, aligned text for the progress commands.
 enum Output {
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((Sanitizer.visible(text) + "\n").utf8))
   }
 
   static func json(_ value: some Encodable) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 
 struct ProgressCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -70,7 +71,7 @@ struct ProgressCommand: ParsableCommand {
     if json {
       try Output.json(ProgressJSON(learners: reports))
     } else {
-      print(text, terminator: "")
+      print(Sanitizer.visible(text), terminator: "")
     }
   }
 

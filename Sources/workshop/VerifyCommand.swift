@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 import WorkshopRecords
 
 struct VerifyCommand: ParsableCommand {
@@ -8,9 +9,14 @@ struct VerifyCommand: ParsableCommand {
     commandName: "verify",
     abstract: "Check a completion record's digest and signature and re-score it against the lesson pack.",
     discussion: """
-      A signed record (from a live session) has its Ed25519 signature checked; with --key it must       be signed by that key. Exit status: 0 valid; 1 tampered (the record was edited, or its       signature is invalid, missing while --key was given, or made by another key: the report       says which); 2 content mismatch (the record is intact but was made against lesson content
-      that has changed since, or that the pack does not have); 64 the file cannot be read, is not a
-      completion record, or the lesson pack is missing.
+      A signed record (from a live session) has its Ed25519 signature checked; with --key it must
+      be signed by that key. Exit status: 0 valid; 1 tampered (the record's content differs from
+      what its answers and policy imply, or its policy from that of the lesson it names, whatever
+      the digest says; or its signature is invalid, missing while --key was given, or made by
+      another key: the report says which); 2 content mismatch (the record is consistent but was
+      made against lesson content that has changed since, or that the pack does not have); 64 the
+      file cannot be read, is not a completion record, or the lesson pack is missing. A leading
+      UTF-8 byte order mark is ignored.
       """)
 
   @Argument(help: ArgumentHelp("A JSON completion record from `workshop export`.", valueName: "file"))
@@ -61,7 +67,7 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("\(file): not a workshop completion record")
       throw ExitCode(64)
     }
-    print(Self.describe(report, record: record, file: file, lessons: root))
+    print(Sanitizer.visible(Self.describe(report, record: record, file: file, lessons: root)))
     throw ExitCode(report.status.exitCode)
   }
 

@@ -167,7 +167,20 @@ let expectations: [Expected] = [
     try FileManager.default.createDirectory(
       atPath: folder.path + "/01-lesson.md", withIntermediateDirectories: false)
     let diagnostics = Linter.lint(root: folder.path)
-    #expect(diagnostics.map(\.message) == ["not a regular file"])
+    #expect(diagnostics.map(\.message) == ["not a regular file (a folder); lesson files must be plain files"])
+  }
+
+  @Test func aFileLinkedFromOutsideTheCourseIsNotRead() throws {
+    let folder = try TemporaryFolder()
+    let outside = try TemporaryFolder()
+    try outside.write("secret.yaml", "root:x:0:0:root:/root:/bin/sh\n")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.path + "/course.yaml", withDestinationPath: outside.path + "/secret.yaml")
+    let diagnostics = Linter.lint(root: folder.path)
+    let course = diagnostics.filter { $0.path.hasSuffix("course.yaml") }
+    #expect(course.count == 1)
+    #expect(course.first?.message.contains("outside the course folder") == true)
+    #expect(!diagnostics.contains { $0.message.contains("root:x") })
   }
 
   @Test func wrongTypesInCourseYAMLNameTheKey() throws {

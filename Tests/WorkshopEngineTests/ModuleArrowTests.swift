@@ -16,7 +16,7 @@ import Testing
     "WorkshopRecords": ["WorkshopEngine", "Crypto"],
     "WorkshopTerminal": ["WorkshopEngine", "CReadline", "CCmark"],
     "WorkshopServer": [
-      "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdWebSocket",
+      "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",
       "HummingbirdWSClient", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix",
     ],
     // CReadline is here only until the live terminal front ends move into WorkshopTerminal.

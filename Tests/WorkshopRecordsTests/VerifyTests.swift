@@ -163,6 +163,22 @@ import WorkshopEngine
     #expect(report.contentChanges.contains { $0.message.contains("final/q-match is no longer in the lesson") })
   }
 
+  @Test func aPolicyEditedInTheRecordIsTamperingWhateverTheDigestSays() {
+    // Shuffling does not change a score, so only the policy rule can catch this edit.
+    let report = verify(resigned { $0.lessons[1].policy.shuffle.toggle() })
+    #expect(report.status == .tampered)
+    #expect(report.status.exitCode == 1)
+    #expect(mentions(report, "lessons[1] (basics).policy"))
+  }
+
+  @Test func aPolicyChangedInThePackIsAContentMismatch() {
+    var changed = Fixture.course
+    changed.lessons[1].policy.shuffle.toggle()
+    changed.lessons[1].digest = "lesson-basics-2"
+    let report = verify(record.json(), course: changed)
+    #expect(report.status == .contentMismatch)
+  }
+
   @Test func notARecord() throws {
     let report = verify(try JSONParser.parse("{\"schema\":\"something-else\"}"))
     #expect(report.status == .tampered)

@@ -119,26 +119,6 @@ import WorkshopRecords
     }
   }
 
-  @Test func connectionsBeyondTheLimitAreTurnedAway() async throws {
-    var limits = SessionLimits()
-    limits.maxConnections = 2
-    let host = try await makeHost(limits: limits)
-    let app = LiveServer.buildApplication(host: host, limits: limits)
-    try await app.test(.live) { client in
-      let url = "ws://127.0.0.1:\(client.port!)/ws/learn"
-      let a = LiveClient(url: url)
-      let b = LiveClient(url: url)
-      for c in [a, b] {
-        c.send(LearnerRequest(type: .ping))
-        #expect(await c.next()?.message.type == .pong)
-      }
-      let third = LiveClient(url: url)
-      third.send(LearnerRequest(type: .ping))
-      #expect(await third.waitUntilClosed())
-      #expect(third.received.isEmpty)
-    }
-  }
-
   @Test func theInstructorSocketStreamsTheViewAndTakesCommands() async throws {
     let host = try await makeHost()
     let token = await host.instructorToken

@@ -111,6 +111,9 @@ public enum LessonLoader {
         stampFolder(folder)
         if manager.fileExists(atPath: join(folder, "course.yaml")) {
           folders.append(folder)
+        } else if access(folder, R_OK | X_OK) != 0 {
+          // A course nobody can read must not pass as "no course here".
+          rootSink.error(1, 1, "cannot read folder '\(name)': \(String(cString: strerror(errno)))")
         } else if let inside = try? manager.contentsOfDirectory(atPath: folder),
           inside.contains(where: { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" })
         {

@@ -88,7 +88,8 @@ struct FileStamp: Sendable, Hashable {
   }
 
   static func contents(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // Never blocks on a FIFO; only regular files have contents worth hashing.
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     return readAll(fd)
@@ -98,7 +99,7 @@ struct FileStamp: Sendable, Hashable {
 /// Reads an open file to its end.
 func readAll(_ fd: Int32) -> [UInt8]? {
   var info = stat()
-  guard fstat(fd, &info) == 0 else { return nil }
+  guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
   var bytes: [UInt8] = []
   bytes.reserveCapacity(max(Int(info.st_size), 0))
   var chunk = [UInt8](repeating: 0, count: 65536)
@@ -209,23 +210,9 @@ enum LibraryCache {
 
     let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
     guard makeDirectories(directory) else { return }
-    let temporary = path + ".\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return }
-    var written = 0
-    let ok = out.bytes.withUnsafeBytes { buffer -> Bool in
-      while written < buffer.count {
-        let n = Foundation.write(fd, buffer.baseAddress! + written, buffer.count - written)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        written += n
-      }
-      return true
-    }
-    close(fd)
-    if !ok || rename(temporary, path) != 0 { unlink(temporary) }
+    // A cache is rebuilt from the lessons, so a failed write costs only speed; it is still
+    // written durably (never half a file under the final name) and never through a link.
+    try? DurableFile.writeAtomically(path, out.bytes)
   }
 
   /// `mkdir -p` with 0700 folders (caches may hold course content).

@@ -29,7 +29,14 @@ struct SourceFile {
   }
 
   private static func readBytes(path: String, sink: DiagnosticSink, info: inout stat) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
+    if let outside = linkOutsideFolder(path) {
+      // Nothing of a file outside the pack is read, so no diagnostic can quote it.
+      sink.error(1, 1, "is a link to \(outside), outside the course folder; copy the file into the course instead")
+      return nil
+    }
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. The
+    // type is checked on the descriptor before any read.
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else {
       let reason = String(cString: strerror(errno))
       sink.error(1, 1, "cannot read file: \(reason)")
@@ -41,7 +48,7 @@ struct SourceFile {
       return nil
     }
     guard (info.st_mode & S_IFMT) == S_IFREG else {
-      sink.error(1, 1, "not a regular file")
+      sink.error(1, 1, "not a regular file (\(DurableFile.kindDescription(info.st_mode))); lesson files must be plain files")
       return nil
     }
     let size = Int(info.st_size)
@@ -69,6 +76,21 @@ struct SourceFile {
       return nil
     }
     return bytes
+  }
+
+  /// Where `path` leads when it is a symbolic link resolving outside its own folder; nil for a
+  /// plain file or a link that stays inside (a pack may link its own files to each other).
+  static func linkOutsideFolder(_ path: String) -> String? {
+    var st = stat()
+    guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return nil }
+    let folder = (path as NSString).deletingLastPathComponent
+    guard let target = realpath(path, nil) else { return nil }  // dangling: reported as missing
+    defer { free(target) }
+    guard let base = realpath(folder.isEmpty ? "." : folder, nil) else { return nil }
+    defer { free(base) }
+    let resolved = String(cString: target)
+    let root = String(cString: base)
+    return resolved.hasPrefix(root == "/" ? "/" : root + "/") ? nil : resolved
   }
 
   /// One pass over the bytes: validates UTF-8, finds line starts, and reports control characters
@@ -182,6 +204,9 @@ struct SourceFile {
             report(i, "control character \(codePoint(scalar)) in content")
           }
         }
+        if length == 3, isDirectionOverride(scalar) {
+          report(i, directionOverrideMessage(scalar))
+        }
         i += length
       }
       return true
@@ -290,11 +315,26 @@ func firstControlCharacter(in text: String) -> (offset: Int, message: String)? {
         found = (offset - 1, 0x0D)
         break
       }
+      if isDirectionOverride(v) {
+        found = (offset, v)
+        break
+      }
     }
     offset += 1
   }
   if found == nil && previousWasCR { found = (offset - 1, 0x0D) }
   guard let (at, v) = found else { return nil }
   if v == 0x1B || v == 0x9B { return (at, "ANSI escape sequence in content") }
+  if isDirectionOverride(v) { return (at, directionOverrideMessage(v)) }
   return (at, "control character \(codePoint(v)) in content")
+}
+
+/// Bidirectional embeddings, overrides and isolates: invisible, they make text display in an
+/// order other than the one it has ("Trojan Source").
+func isDirectionOverride(_ v: UInt32) -> Bool {
+  (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+}
+
+func directionOverrideMessage(_ v: UInt32) -> String {
+  "direction override \(codePoint(v)) in content (it makes text display in another order than it has)"
 }

@@ -9,6 +9,47 @@ public enum Response: Sendable, Hashable, Codable {
   case order([Int])
   /// For each left item (by canonical index), the canonical index of the right item chosen.
   case matches([Int])
+
+  private enum Kind: String, CodingKey {
+    case choices, text, number, order, matches
+  }
+
+  /// Format 1 (journals and session logs before `v` 2) as Swift synthesised it.
+  private enum Wrapped: String, CodingKey {
+    case value = "_0"
+  }
+
+  /// `{"choices":[0,2]}`, `{"text":"Paris"}`: the kind as the only key.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Kind.self)
+    switch self {
+    case .choices(let v): try container.encode(v, forKey: .choices)
+    case .text(let v): try container.encode(v, forKey: .text)
+    case .number(let v): try container.encode(v, forKey: .number)
+    case .order(let v): try container.encode(v, forKey: .order)
+    case .matches(let v): try container.encode(v, forKey: .matches)
+    }
+  }
+
+  /// Reads both `{"choices":[0,2]}` and the older `{"choices":{"_0":[0,2]}}`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: Kind.self)
+    guard container.allKeys.count == 1, let kind = container.allKeys.first else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "a response has exactly one kind"))
+    }
+    func value<T: Decodable>(_ type: T.Type) throws -> T {
+      if let plain = try? container.decode(T.self, forKey: kind) { return plain }
+      return try container.nestedContainer(keyedBy: Wrapped.self, forKey: kind).decode(T.self, forKey: .value)
+    }
+    switch kind {
+    case .choices: self = .choices(try value([Int].self))
+    case .text: self = .text(try value(String.self))
+    case .number: self = .number(try value(Double.self))
+    case .order: self = .order(try value([Int].self))
+    case .matches: self = .matches(try value([Int].self))
+    }
+  }
 }
 
 /// The result of grading one response.

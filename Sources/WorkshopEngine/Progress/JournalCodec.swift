@@ -4,6 +4,11 @@ import Foundation
 /// are nil left out. Any JSON decoder reads it (`JSONDecoder` decodes the same `JournalEvent`);
 /// the hand-written decoder here exists because replay speed bounds start-up time.
 public enum JournalCodec {
+  /// The line format written now, as every line's `v`. 2: `v` itself and responses as
+  /// `{"choices":[0,2]}`. Lines without `v` are format 1 (responses as `{"choices":{"_0":[0,2]}}`)
+  /// and still read. A line with a higher `v` comes from a newer workshop: kept, not applied.
+  public static let formatVersion = 2
+
   // MARK: Encoding
 
   /// One journal line, without the trailing newline.
@@ -12,7 +17,9 @@ public enum JournalCodec {
     out.reserveCapacity(192 + (e.raw?.utf8.count ?? 0) * 2)
     out.append(UInt8(ascii: "{"))
     var w = Writer(out: out)
-    w.key("id", first: true)
+    w.key("v", first: true)
+    w.int(formatVersion)
+    w.key("id")
     w.string(e.id)
     w.key("at")
     w.string(e.at)
@@ -100,17 +107,18 @@ public enum JournalCodec {
       out.append(UInt8(ascii: "]"))
     }
 
-    /// The shape synthesised `Codable` gives the enum: `{"choices":{"_0":[0,2]}}`.
+    /// `{"choices":[0,2]}`: one key naming the kind, its value the answer (as `Response`'s
+    /// `Codable` writes it).
     mutating func response(_ r: Response) throws(JournalError) {
       out.append(UInt8(ascii: "{"))
       switch r {
-      case .choices(let v): key("choices", first: true); raw("{\"_0\":"); intArray(v)
-      case .text(let v): key("text", first: true); raw("{\"_0\":"); string(v)
-      case .number(let v): key("number", first: true); raw("{\"_0\":"); try double(v)
-      case .order(let v): key("order", first: true); raw("{\"_0\":"); intArray(v)
-      case .matches(let v): key("matches", first: true); raw("{\"_0\":"); intArray(v)
+      case .choices(let v): key("choices", first: true); intArray(v)
+      case .text(let v): key("text", first: true); string(v)
+      case .number(let v): key("number", first: true); try double(v)
+      case .order(let v): key("order", first: true); intArray(v)
+      case .matches(let v): key("matches", first: true); intArray(v)
       }
-      raw("}}")
+      raw("}")
     }
   }
 
@@ -132,7 +140,19 @@ public enum JournalCodec {
   }
 
   static func decodeSlow(_ data: Data) -> JournalEvent? {
-    try? JSONDecoder().decode(JournalEvent.self, from: data)
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+    if let version = object["v"] as? Int, version > formatVersion { return nil }
+    return try? JSONDecoder().decode(JournalEvent.self, from: data)
+  }
+
+  /// For a line that is not a valid event: the kind it names, when it is a well-formed event from
+  /// a newer workshop (a higher `v` or a kind this one does not know) rather than damage.
+  public static func newerEngineKind(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+      let kind = object["kind"] as? String, object["id"] is String, object["at"] is String
+    else { return nil }
+    if let version = object["v"] as? Int, version > formatVersion { return kind }
+    return JournalEvent.Kind(rawValue: kind) == nil ? kind : nil
   }
 
   /// The fast path: handles any JSON object with the journal's keys (in any order, with any
@@ -204,6 +224,9 @@ private struct Parser {
         if keyIs(ks, kl, "id") || keyIs(ks, kl, "at") || keyIs(ks, kl, "kind") { return nil }
       } else {
         switch kl {
+        case 1:
+          // A newer format may mean fields this decoder would misread: that line is not ours.
+          guard keyIs(ks, kl, "v"), let v = int(), v >= 1, v <= JournalCodec.formatVersion else { return nil }
         case 2:
           if keyIs(ks, kl, "id") { guard let v = string() else { return nil }; id = v }
           else if keyIs(ks, kl, "at") { guard let v = string() else { return nil }; at = v }
@@ -487,12 +510,16 @@ private struct Parser {
     guard i < end else { return nil }
     let kl = i - ks
     i += 1
-    guard eat(UInt8(ascii: ":")), eat(UInt8(ascii: "{")), eat(UInt8(ascii: "\"")) else { return nil }
-    guard end - i >= 3, p[i] == UInt8(ascii: "_"), p[i + 1] == UInt8(ascii: "0"),
-      p[i + 2] == UInt8(ascii: "\"")
-    else { return nil }
-    i += 3
     guard eat(UInt8(ascii: ":")) else { return nil }
+    // Format 1 wrapped the value as `{"_0":…}`, the shape Swift's synthesised Codable gives.
+    let wrapped = eat(UInt8(ascii: "{"))
+    if wrapped {
+      guard eat(UInt8(ascii: "\"")), end - i >= 3, p[i] == UInt8(ascii: "_"), p[i + 1] == UInt8(ascii: "0"),
+        p[i + 2] == UInt8(ascii: "\"")
+      else { return nil }
+      i += 3
+      guard eat(UInt8(ascii: ":")) else { return nil }
+    }
     let r: Response
     if keyIs(ks, kl, "choices") { guard let v = intArray() else { return nil }; r = .choices(v) }
     else if keyIs(ks, kl, "text") { guard let v = string() else { return nil }; r = .text(v) }
@@ -500,7 +527,8 @@ private struct Parser {
     else if keyIs(ks, kl, "order") { guard let v = intArray() else { return nil }; r = .order(v) }
     else if keyIs(ks, kl, "matches") { guard let v = intArray() else { return nil }; r = .matches(v) }
     else { return nil }
-    guard eat(UInt8(ascii: "}")), eat(UInt8(ascii: "}")) else { return nil }
+    if wrapped { guard eat(UInt8(ascii: "}")) else { return nil } }
+    guard eat(UInt8(ascii: "}")) else { return nil }
     return r
   }
 }

@@ -1,7 +1,12 @@
+import Crypto
 import Foundation
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// The one writer of a learner's journal. Holds the learner's lock from `ProgressStore.openJournal`
@@ -24,6 +29,9 @@ public final class JournalWriter {
   private var length: Int
   private var lines: Int
   private var sinceCheckpoint = 0
+  /// SHA-256 of the journal's first `length` bytes, carried forward with every append so a
+  /// checkpoint never rereads the file.
+  private var prefixHash: SHA256
 
   init(learner: LearnerID, directory: String) throws(JournalError) {
     self.learner = learner
@@ -31,11 +39,15 @@ public final class JournalWriter {
     checkpointPath = directory + "/checkpoint.json"
     let lockPath = directory + "/lock"
 
-    let lock = try POSIX.open(lockPath, flags: O_RDWR | O_CREAT)
+    try DurableFile.securePrivateFolder(directory)
+    DurableFile.repairFileMode(directory + "/profile.json")
+    // O_NOFOLLOW and the regular-file check come before the truncate below: a lock that is a
+    // link to someone else's file is refused, never emptied.
+    let lock = try DurableFile.open(lockPath, flags: O_RDWR | O_CREAT)
     if flock(lock, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
       let holder = Self.readPID(lock)
-      Glibc.close(lock)
+      DurableFile.close(lock)
       if code == EWOULDBLOCK { throw .locked(learner: learner.rawValue, pid: holder) }
       throw .io(path: lockPath, operation: "lock", code: code)
     }
@@ -45,30 +57,36 @@ public final class JournalWriter {
     _ = pid.withUnsafeBytes { pwrite(lock, $0.baseAddress!, $0.count, 0) }
 
     do throws(JournalError) {
-      let existed = POSIX.fileSize(journalPath) != nil
-      let fd = try POSIX.open(journalPath, flags: O_RDWR | O_APPEND | O_CREAT)
-      if !existed { POSIX.syncDirectory(directory) }
+      let existed = DurableFile.exists(journalPath)
+      let fd = try DurableFile.open(journalPath, flags: O_RDWR | O_APPEND | O_CREAT)
+      if !existed {
+        do throws(JournalError) { try DurableFile.syncDirectory(directory) } catch {
+          DurableFile.close(fd)
+          throw error
+        }
+      }
       let loaded: LoadedJournal
       var torn: String? = nil
       do throws(JournalError) {
-        loaded = try LoadedJournal.load(fd: fd, journal: journalPath, checkpoint: checkpointPath)
+        loaded = try LoadedJournal.load(fd: fd, journal: journalPath, checkpoint: checkpointPath, keepingHash: true)
         if loaded.totalLength > loaded.cleanLength {
           torn = try Self.setAside(fd: fd, from: loaded.cleanLength, path: journalPath, directory: directory)
         }
       } catch {
-        Glibc.close(fd)
+        DurableFile.close(fd)
         throw error
       }
       journalFD = fd
+      prefixHash = loaded.prefixHash
       lockFD = lock
       summary = loaded.summary
-      warnings = loaded.warnings
+      warnings = loaded.warnings + (torn.map { ["The unreadable end of the journal was moved to \($0); nothing else was changed."] } ?? [])
       length = loaded.cleanLength
       lines = loaded.lines
       tornFilePath = torn
       sinceCheckpoint = loaded.replayed
     } catch {
-      Glibc.close(lock)
+      DurableFile.close(lock)
       throw error
     }
   }
@@ -88,22 +106,22 @@ public final class JournalWriter {
   /// Moves the journal's bytes from `offset` on into `journal.torn-<timestamp>` (kept, 0600),
   /// then truncates them off, so the next append starts on a clean line.
   private static func setAside(fd: Int32, from offset: Int, path: String, directory: String) throws(JournalError) -> String {
-    let bytes = try POSIX.readAll(fd, from: offset, path: path)
+    let bytes = try DurableFile.readAll(fd, from: offset, path: path)
     let stamp = JournalEvent.timestamp().replacingOccurrences(of: ":", with: "")
     var sidePath = "\(directory)/journal.torn-\(stamp)"
     var n = 1
-    while POSIX.fileSize(sidePath) != nil {
+    while DurableFile.exists(sidePath) {
       n += 1
       sidePath = "\(directory)/journal.torn-\(stamp)-\(n)"
     }
-    let side = try POSIX.open(sidePath, flags: O_WRONLY | O_CREAT | O_EXCL)
-    defer { Glibc.close(side) }
-    try POSIX.writeAll(side, bytes, path: sidePath)
-    try POSIX.sync(side, path: sidePath)
-    POSIX.syncDirectory(directory)
+    let side = try DurableFile.open(sidePath, flags: O_WRONLY | O_CREAT | O_EXCL)
+    defer { DurableFile.close(side) }
+    try DurableFile.writeAll(side, bytes, path: sidePath)
+    try DurableFile.sync(side, path: sidePath)
+    try DurableFile.syncDirectory(directory)
     // Only after the copy is durable may the original bytes go.
     if ftruncate(fd, off_t(offset)) != 0 { throw .io(path: path, operation: "truncate", code: errno) }
-    try POSIX.sync(fd, path: path)
+    try DurableFile.sync(fd, path: path)
     return sidePath
   }
 
@@ -113,14 +131,8 @@ public final class JournalWriter {
     guard journalFD >= 0 else { throw .closed }
     var line = try JournalCodec.encode(event)
     line.append(0x0A)
-    let written = line.withUnsafeBytes { write(journalFD, $0.baseAddress!, $0.count) }
-    if written != line.count {
-      let code = written < 0 ? errno : ENOSPC
-      // A partial line would tear the journal: cut it off again, so the file stays clean.
-      _ = ftruncate(journalFD, off_t(length))
-      throw .io(path: journalPath, operation: "write", code: code)
-    }
-    try POSIX.sync(journalFD, path: journalPath)
+    try DurableFile.append(journalFD, line, cleanLength: length, path: journalPath)
+    line.withUnsafeBytes { prefixHash.update(bufferPointer: $0) }
     length += line.count
     lines += 1
     summary.apply(event)
@@ -134,8 +146,7 @@ public final class JournalWriter {
   /// Saves `checkpoint.json` for the journal as it is now (atomically).
   public func writeCheckpoint() throws(JournalError) {
     guard journalFD >= 0, length > 0 else { return }
-    guard let checkpoint = Checkpoint.make(fd: journalFD, length: length, lines: lines, summary: summary)
-    else { throw .io(path: journalPath, operation: "read", code: errno) }
+    let checkpoint = Checkpoint.make(prefix: prefixHash, length: length, lines: lines, summary: summary)
     try checkpoint.save(checkpointPath)
     sinceCheckpoint = 0
   }
@@ -144,10 +155,10 @@ public final class JournalWriter {
   public func close() {
     guard journalFD >= 0 else { return }
     if sinceCheckpoint > 0 { try? writeCheckpoint() }
-    Glibc.close(journalFD)
+    DurableFile.close(journalFD)
     journalFD = -1
     _ = ftruncate(lockFD, 0)
-    Glibc.close(lockFD)
+    DurableFile.close(lockFD)
     lockFD = -1
   }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A learner's id: the name of their folder under `progress/`. Validated so it can never
@@ -61,17 +62,49 @@ public struct LearnerID: Sendable, Hashable, Codable, Comparable, CustomStringCo
       }
     }
     if out.utf8.count > 64 {
-      out = String(out.utf8.prefix(64))!
-      while out.hasSuffix("-") { out.removeLast() }
+      // Cutting alone would let two long names share a folder: a readable prefix plus a digest
+      // of the whole name keeps them apart (the profile keeps the name itself).
+      var prefix = String(out.utf8.prefix(64 - 1 - longNameDigestLength))!
+      while prefix.hasSuffix("-") { prefix.removeLast() }
+      let digest = SHA256.hash(data: Data(name.utf8)).prefix(longNameDigestLength / 2)
+      out = prefix + "-" + digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
     return try? LearnerID(validating: out)
   }
+
+  /// Hex digits of the name's digest in the id of a name too long to use whole.
+  static let longNameDigestLength = 16
 
   // Letters that carry no combining mark, so diacritic folding leaves them alone.
   private static let extraFolds: [Unicode.Scalar: String] = [
     "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "đ": "d",
     "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i",
   ]
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
+
+/// The rule for the name a learner goes by, wherever one is made (a local profile or a live
+/// session): it is shown on terminals, in records and on certificates, so it may not hold
+/// anything that could change how those read.
+public enum LearnerName {
+  /// Why `name` cannot be a learner's name, or nil when it can. Control and format characters
+  /// (escape sequences, tabs, newlines, bidirectional overrides) could rewrite what a terminal or
+  /// page shows.
+  public static func invisibleCharacterProblem(_ name: String) -> String? {
+    for scalar in name.unicodeScalars {
+      switch scalar.properties.generalCategory {
+      case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+        return "names may not contain control or invisible characters"
+      default: continue
+      }
+    }
+    return nil
+  }
 }
 
 /// `progress/<id>/profile.json`.

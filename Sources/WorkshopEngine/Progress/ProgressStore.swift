@@ -22,14 +22,14 @@ public struct ProgressStore: Sendable {
     return names.compactMap { name -> LearnerID? in
       guard let id = try? LearnerID(validating: name) else { return nil }
       let dir = directory(for: id)
-      guard POSIX.fileSize(dir + "/profile.json") != nil || POSIX.fileSize(dir + "/journal.jsonl") != nil
+      guard DurableFile.fileSize(dir + "/profile.json") != nil || DurableFile.fileSize(dir + "/journal.jsonl") != nil
       else { return nil }
       return id
     }.sorted()
   }
 
   public func profile(_ id: LearnerID) -> LearnerProfile? {
-    guard let bytes = try? POSIX.readFile(directory(for: id) + "/profile.json") else { return nil }
+    guard let bytes = try? DurableFile.readFile(directory(for: id) + "/profile.json") else { return nil }
     return try? JSONDecoder().decode(LearnerProfile.self, from: Data(bytes))
   }
 
@@ -37,22 +37,23 @@ public struct ProgressStore: Sendable {
   /// already has one (so "start as Ana" twice is harmless).
   public func createProfile(name: String) throws -> LearnerProfile {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    if LearnerName.invisibleCharacterProblem(trimmed) != nil { throw LearnerError.unprintableName }
     guard let id = LearnerID.slug(fromName: trimmed) else { throw LearnerError.invalidName(name) }
     if let existing = profile(id) { return existing }
-    try POSIX.makeDirectory(directory(for: id), mode: 0o700)
+    try DurableFile.makeDirectory(directory(for: id), mode: 0o700)
     let profile = LearnerProfile(id: id, name: trimmed)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     var data = Array(try encoder.encode(profile))
     data.append(0x0A)
-    try POSIX.writeAtomically(directory(for: id) + "/profile.json", data)
+    try DurableFile.writeAtomically(directory(for: id) + "/profile.json", data)
     return profile
   }
 
   /// Opens the learner's journal for writing, taking the learner's exclusive lock; throws
   /// `JournalError.locked` when another session holds it.
   public func openJournal(_ id: LearnerID) throws -> JournalWriter {
-    try POSIX.makeDirectory(directory(for: id), mode: 0o700)
+    try DurableFile.makeDirectory(directory(for: id), mode: 0o700)
     return try JournalWriter(learner: id, directory: directory(for: id))
   }
 
@@ -76,7 +77,7 @@ public struct ProgressStore: Sendable {
     // The same test `learners()` applies, for this one folder: start-up reads no other learner.
     if let id = try? LearnerID(validating: text) {
       let dir = directory(for: id)
-      if POSIX.fileSize(dir + "/profile.json") != nil || POSIX.fileSize(dir + "/journal.jsonl") != nil {
+      if DurableFile.fileSize(dir + "/profile.json") != nil || DurableFile.fileSize(dir + "/journal.jsonl") != nil {
         return id
       }
     }

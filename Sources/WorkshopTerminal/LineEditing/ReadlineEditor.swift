@@ -1,5 +1,6 @@
 import CReadline
 import Dispatch
+import WorkshopEngine
 
 #if canImport(Glibc)
   import Glibc
@@ -68,10 +69,14 @@ public final class ReadlineEditor {
   }
 
   /// Loads the learner's history (created 0600 if missing) and appends each new line to it.
+  /// A history that is not the learner's own regular file (a link, a FIFO) is left alone and
+  /// the session goes without history, since readline would write through it.
   public func useHistory(path: String) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-    if fd >= 0 { close(fd) }
-    chmod(path, 0o600)
+    guard let fd = try? DurableFile.open(path, flags: O_WRONLY | O_CREAT | O_APPEND) else {
+      historyPath = nil
+      return
+    }
+    DurableFile.close(fd)
     clear_history()
     history_truncate_file(path, 1000)
     read_history(path)

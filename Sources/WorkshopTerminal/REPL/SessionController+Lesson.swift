@@ -36,6 +36,15 @@ extension SessionController {
     if fresh, !lesson.summary.isEmpty {
       out.say(wrapped(clean(lesson.summary, newlines: false), .italic))
     }
+    if !fresh, progress.resumeItemID == nil, !run.questions.isEmpty, run.questions.allSatisfy({ run.isDone($0) }) {
+      // Every answer was saved but the lesson was never closed (the session stopped before the
+      // last Enter): close it now, straight to the summary.
+      out.blank()
+      let step = run.attempt.finish(seconds: attemptSeconds(course: course, lesson: lesson))
+      render(step, run: &run, out: &out)
+      mode = .lesson(run)
+      return
+    }
     if !fresh {
       run.index = run.attempt.resumeIndex(at: progress.resumeItemID)
       out.say(wrapped(Copy.resuming(position(run, run.index))))

@@ -87,10 +87,11 @@ public final class SessionHost {
         let profile = try host.resolve(name: learnerName)
         let journal = try store.openJournal(profile.id)
         host.journal = journal
+        host.reportJournalWarnings(journal)
         first = host.controller.start(
           learner: profile, summary: journal.summary, lesson: launch.lesson, resume: launch.resume)
       } catch {
-        Console.error("workshop: \(error)\n")
+        Console.error("workshop: \(Sanitizer.visible(String(describing: error)))\n")
         exit(1)
       }
     } else {
@@ -189,10 +190,19 @@ public final class SessionHost {
       }
       let journal = try store.openJournal(profile.id)
       self.journal = journal
+      reportJournalWarnings(journal)
       editor?.useHistory(path: store.directory(for: profile.id) + "/history")
       return controller.learnerReady(profile, summary: journal.summary)
     } catch {
       return controller.learnerFailed("\(error)")
+    }
+  }
+
+  /// What opening the journal found (lines set aside or skipped): said once, on stderr, before
+  /// the session starts, so a learner is never left wondering where an answer went.
+  func reportJournalWarnings(_ journal: JournalWriter) {
+    for warning in journal.warnings {
+      Console.error("workshop: warning: \(Sanitizer.visible(warning))\n")
     }
   }
 

@@ -48,6 +48,37 @@ public enum Sanitizer {
     return String(out)
   }
 
+  /// For text shown as data rather than content — diagnostics, names, titles in tables, records:
+  /// every control character is kept but made visible and harmless, so an author or an
+  /// administrator sees exactly what is in the file. C0 controls and DEL use caret notation
+  /// (`^[` for ESC, `^G` for BEL, `^?` for DEL), C1 controls and bidirectional overrides and
+  /// isolates are spelled out (`\u{9B}`, `\u{202E}`). Newlines and tabs are kept when
+  /// `keepNewlines` is set (the text is workshop's own multi-line output), else shown too.
+  public static func visible(_ text: String, keepNewlines: Bool = true) -> String {
+    if !text.unicodeScalars.contains(where: { needsVisible($0, keepNewlines: keepNewlines) }) { return text }
+    var out = String.UnicodeScalarView()
+    for s in text.unicodeScalars {
+      guard needsVisible(s, keepNewlines: keepNewlines) else {
+        out.append(s)
+        continue
+      }
+      switch s.value {
+      case 0x00...0x1F: out.append(contentsOf: "^".unicodeScalars); out.append(Unicode.Scalar(UInt8(s.value + 0x40)))
+      case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
+      default: out.append(contentsOf: "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars)
+      }
+    }
+    return String(out)
+  }
+
+  private static func needsVisible(_ s: Unicode.Scalar, keepNewlines: Bool) -> Bool {
+    if keepNewlines, s.value == 0x0A || s.value == 0x09 { return false }
+    switch s.value {
+    case 0x200E, 0x200F, 0x061C: return true  // direction marks: invisible, but they reorder text
+    default: return isControl(s)
+    }
+  }
+
   private static func needsWork(_ s: Unicode.Scalar) -> Bool {
     s.value < 0x20 || isControl(s)
   }
