@@ -121,7 +121,7 @@ import WorkshopEngine
     limits.freeWrongCodes = 2
     let options = LiveHost.Options(
       course: Fixture.course(), limits: limits, directory: temporaryDirectory(), key: nil,
-      checker: FakeChecking(), clock: clock.function)
+      clock: clock.function)
     let host = try await LiveHost.open(options).host
     let code = await host.joinCode
     let announcements = await host.announcements()
