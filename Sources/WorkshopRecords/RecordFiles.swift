@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WorkshopEngine
 
 /// The signature block of a completion record: Ed25519 over the record's digest.
 ///
@@ -154,6 +155,14 @@ public struct InstructorKey: Sendable {
   }
 
   /// Loads a private key, refusing one that others can read.
+  /// Where the instructor's private key lives unless a command is told otherwise:
+  /// `$WORKSHOP_KEY`, else `~/.workshop/instructor.key`.
+  public static var defaultPrivateKeyPath: String {
+    if let path = ProcessInfo.processInfo.environment["WORKSHOP_KEY"], !path.isEmpty { return path }
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".workshop/instructor.key")
+  }
+
   public static func load(privateKeyPath: String) throws -> InstructorKey {
     let attrs = try? FileManager.default.attributesOfItem(atPath: privateKeyPath)
     guard let attrs else { throw KeyError(description: "no key at \(privateKeyPath) (create one with `workshop keys generate`)") }

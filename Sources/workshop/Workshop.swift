@@ -1,6 +1,5 @@
 import ArgumentParser
 import WorkshopEngine
-import WorkshopTerminal
 
 @main
 struct Workshop: ParsableCommand {
@@ -24,4 +23,9 @@ struct Workshop: ParsableCommand {
     ],
     defaultSubcommand: Learn.self
   )
+
+  static func main() {
+    LiveCompanion.execIfLiveCommand(Array(CommandLine.arguments.dropFirst()))
+    main(nil)
+  }
 }

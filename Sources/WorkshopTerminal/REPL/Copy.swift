@@ -1,7 +1,7 @@
 import WorkshopEngine
 
 /// What the session says, kept together so it can be read and reviewed as prose.
-enum Copy {
+package enum Copy {
   static let welcome = "Welcome to workshop."
   static let askName = "What shall I call you? Type your name and press Enter."
   static let whoIsLearning = "Who is learning today?"
@@ -18,7 +18,7 @@ enum Copy {
   static let noQuestionHere = "There is no question on this page. Press Enter to go on."
   static let alreadyAnswered = "This question is done. Press Enter to go on."
   static let noAttemptUsed = "(That did not use an attempt.)"
-  static let answerSaved = "Answer saved."
+  package static let answerSaved = "Answer saved."
   static let pressEnter = "Press Enter to continue."
   static let pressEnterToFinish = "Press Enter to finish the lesson."
   static let hintsOff = "Hints are turned off for this lesson."
@@ -61,7 +61,7 @@ enum Copy {
     "There is no lesson '\(text)'. Type a number from 1 to \(count), a lesson id, or help."
   }
 
-  static func unknownCommand(_ word: String) -> String {
+  package static func unknownCommand(_ word: String) -> String {
     "'\(word)' is not a command. Type help for the list."
   }
 
@@ -80,7 +80,7 @@ enum Copy {
   }
 
   static func rightAnswer(_ text: String) -> String { "The right answer: \(text)" }
-  static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
+  package static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
 
   static func hintLabel(_ n: Int, of total: Int) -> String { "Hint \(n) of \(total):" }
 
@@ -88,9 +88,8 @@ enum Copy {
     "Each hint takes \(percent(cost)) of this question's points."
   }
 
-  static func letter(_ display: Int) -> String {
-    display < 26 ? String(UnicodeScalar(UInt8(65 + display))) : String(display + 1)
-  }
+  /// A displayed choice's letter, upper case; the engine's `Presentation.letter` is the rule.
+  package static func letter(_ display: Int) -> String { Presentation.letter(display).uppercased() }
 
   static func kindWords(_ kind: Question.Kind) -> String {
     switch kind {
@@ -104,7 +103,7 @@ enum Copy {
     }
   }
 
-  static func instruction(_ kind: Question.Kind) -> String {
+  package static func instruction(_ kind: Question.Kind) -> String {
     switch kind {
     case .single: "Type the letter of your answer."
     case .multiple: "Type the letters of every choice that applies, for example a c."
@@ -116,7 +115,7 @@ enum Copy {
     }
   }
 
-  static func outcomeWord(_ outcome: Grade.Outcome) -> String {
+  package static func outcomeWord(_ outcome: Grade.Outcome) -> String {
     switch outcome {
     case .correct: "correct."
     case .partial: "partly right."
@@ -167,9 +166,9 @@ enum Copy {
     "Well done. To share a record of this, run workshop export \(courseID) once it is available."
   }
 
-  static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+  package static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
 
-  static func number(_ v: Double) -> String {
+  package static func number(_ v: Double) -> String {
     if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
     return String((v * 100).rounded() / 100)
   }
