@@ -119,7 +119,7 @@ public struct InstructorKey: Sendable {
   public var keyID: String { Self.keyID(of: privateKey.publicKey.rawRepresentation) }
 
   public static func keyID(of publicKey: Data) -> String {
-    SHA256.hash(data: publicKey).prefix(8).map { String(format: "%02x", $0) }.joined()
+    Hex.string(SHA256.hash(data: publicKey).prefix(8))
   }
 
   public func sign(_ message: Data) -> RecordSignature {
