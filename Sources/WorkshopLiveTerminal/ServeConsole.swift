@@ -31,15 +31,16 @@ struct ServeConsole {
       quit               stop the server (an unfinished session can be resumed)
     """
 
-  /// Handles commands until `quit` or the end of `lines`.
-  func run(lines: AsyncStream<String>) async {
+  /// Handles commands until `quit` (true) or the end of `lines` (false).
+  func run(lines: AsyncStream<String>) async -> Bool {
     for await raw in lines {
       let words = raw.split(separator: " ").map(String.init)
       guard let verb = words.first?.lowercased() else { continue }
       let arg = words.dropFirst().first
-      if verb == "quit" || verb == "exit" { return }
+      if verb == "quit" || verb == "exit" { return true }
       await perform(verb, arg)
     }
+    return false
   }
 
   func say(_ text: String) { ServeSession.say(text) }

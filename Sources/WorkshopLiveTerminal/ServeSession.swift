@@ -141,8 +141,8 @@ public enum ServeSession {
     }
     if console {
       await MainActor.run { ServeSession.loop?.startInput() }
-      await ServeConsole(host: host).run(lines: lines)
-      if !stopper.requested {
+      let quit = await ServeConsole(host: host).run(lines: lines)
+      if !quit, !stopper.requested {
         // No more input (standard input closed): keep serving until stopped.
         try? await server.finished()
       }

@@ -31,7 +31,7 @@ import WorkshopEngine
     // Another course's sessions, and a folder whose log is empty, are never picked.
     #expect(SessionFolders.unfinished(in: root, course: "other") == nil)
     try FileManager.default.createDirectory(atPath: root + "/\(course)-20260103t000000", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: root + "/\(course)-20260103t000000/session.jsonl", contents: Data())
+    _ = FileManager.default.createFile(atPath: root + "/\(course)-20260103t000000/session.jsonl", contents: Data())
     #expect(SessionFolders.unfinished(in: root, course: course) == older)
   }
 
