@@ -349,7 +349,9 @@ public final class JoinSession {
 
   /// Above the prompt when there is one, so the line being typed survives.
   func show(_ text: String) {
-    if let loop { loop.show(text) } else { Console.write(text.hasSuffix("\n") ? text : text + "\n") }
+    // Server text arrives as long lines; wrapped here by words, at the width of the moment.
+    let fitted = TextWrap.fit(text, width: min(terminal.width(), 80))
+    if let loop { loop.show(fitted) } else { Console.write(fitted.hasSuffix("\n") ? fitted : fitted + "\n") }
   }
 
   func clean(_ text: String) -> String { Sanitizer.clean(text, keepNewlines: false) }

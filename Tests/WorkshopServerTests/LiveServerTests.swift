@@ -11,8 +11,7 @@ func makeHost(
   key: InstructorKey? = InstructorKey.generate()
 ) async throws -> LiveHost {
   let options = LiveHost.Options(
-    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key,
-    checker: FakeChecking())
+    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key)
   return try await LiveHost.open(options).host
 }
 
@@ -78,6 +77,9 @@ func makeHost(
         #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
         let page = String(buffer: response.body)
         #expect(!page.contains("http://") && !page.contains("https://"), "no CDN or outside address")
+        // A projectable join screen: the command learners type, with the code in large type.
+        #expect(page.contains(#"id="lobby""#) && page.contains(#""workshop join " + location.host"#))
+        #expect(page.contains(#"id="lobby-code""#) && page.contains(#"id="lobby-people""#))
       }
     }
   }
