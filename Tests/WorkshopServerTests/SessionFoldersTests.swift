@@ -7,7 +7,7 @@ import WorkshopEngine
 @Suite struct SessionFoldersTests {
   func open(_ folder: String) async throws -> LiveHost {
     let options = LiveHost.Options(
-      course: Fixture.course(), directory: folder, key: nil, checker: FakeChecking())
+      course: Fixture.course(), directory: folder, key: nil)
     return try await LiveHost.open(options).host
   }
 
