@@ -10,6 +10,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "workshop", targets: ["workshop"]),
+    .executable(name: "workshop-live", targets: ["workshop-live"]),
     .library(name: "WorkshopEngine", targets: ["WorkshopEngine"]),
   ],
   dependencies: [
@@ -81,14 +82,41 @@ let package = Package(
       swiftSettings: strictSettings
     ),
 
-    // MARK: Command-line interface
+    // MARK: Live sessions on the terminal: `workshop join` and the `serve` console, on the
+    // REPL's host loop. Only the workshop-live executable links it (and so the network stack).
+    .target(
+      name: "WorkshopLiveTerminal",
+      dependencies: ["WorkshopTerminal", "WorkshopServer", "WorkshopRecords", "WorkshopEngine"],
+      swiftSettings: strictSettings
+    ),
+
+    // MARK: Command-line interface: argument parsing, then one call per command.
+    // Options and help shared by both executables.
+    .target(
+      name: "WorkshopCommandLine",
+      dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strictSettings
+    ),
+    // What learners, authors and administrators run; `serve` and `join` exec workshop-live.
     .executableTarget(
       name: "workshop",
       dependencies: [
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
+        "WorkshopCommandLine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    // `workshop serve` and `workshop join`: the live-session server and client.
+    .executableTarget(
+      name: "workshop-live",
+      dependencies: [
+        "WorkshopLiveTerminal",
         "WorkshopServer",
+        "WorkshopEngine",
+        "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
@@ -99,6 +127,13 @@ let package = Package(
       name: "workshop-bench",
       dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
       path: "Benchmarks/workshop-bench",
+      swiftSettings: strictSettings
+    ),
+
+    // The yardstick of the start-up benchmark: a bare Foundation program, built like workshop.
+    .executableTarget(
+      name: "bare-foundation",
+      path: "Benchmarks/bare-foundation",
       swiftSettings: strictSettings
     ),
 

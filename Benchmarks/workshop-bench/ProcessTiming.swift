@@ -27,7 +27,9 @@ enum ProcessTiming {
     return times.sorted()
   }
 
-  static func spawnAndWait(_ arguments: [String], _ envp: [String]) {
+  /// Runs the command to its end and returns its peak resident memory in KiB.
+  @discardableResult
+  static func spawnAndWait(_ arguments: [String], _ envp: [String]) -> Int {
     var fileActions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fileActions)
     defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -44,7 +46,9 @@ enum ProcessTiming {
     let rc = posix_spawn(&pid, arguments[0], &fileActions, nil, argv, env)
     precondition(rc == 0, "could not start \(arguments[0]): \(String(cString: strerror(rc)))")
     var status: Int32 = 0
-    waitpid(pid, &status, 0)
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    return usage.ru_maxrss
   }
 
   static func median(_ sorted: [Double]) -> Double {

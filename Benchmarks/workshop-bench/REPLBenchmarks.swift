@@ -11,7 +11,38 @@ import WorkshopTestSupport
 enum REPLBenchmarks {
   static let lesson = "openness-and-access"
 
+  struct Measured {
+    var launch: [Double] = []
+    var feedback: [Double] = []
+    var peakKB: [Int] = []
+  }
+
+  /// Launch to the first question, and the peak memory of a session that answered it.
+  static func launch(binary: String, lessons: String, scratch: String, runs: Int) throws -> (launchMedian: Double, peakKB: Int) {
+    let m = try measure(binary: binary, lessons: lessons, scratch: scratch, runs: runs)
+    return (ProcessTiming.median(m.launch.sorted()), m.peakKB.max() ?? 0)
+  }
+
   static func run(binary: String, lessons: String, scratch: String, runs: Int = 30) throws {
+    let m = try measure(binary: binary, lessons: lessons, scratch: scratch, runs: runs)
+    let fsync = fsyncMilliseconds(directory: scratch, runs: runs)
+    let launch = m.launch.sorted()
+    let feedback = m.feedback.sorted()
+    let peakKB = m.peakKB
+    report(
+      "REPL: launch to first question (pty)",
+      String(format: "%.1f ms median", ProcessTiming.median(launch)), target: "≤ 15 ms")
+    let feedbackMedian = ProcessTiming.median(feedback)
+    report(
+      "REPL: answer to feedback shown (pty)",
+      String(format: "%.2f ms median; fsync alone %.2f ms; beyond fsync %.2f ms", feedbackMedian, fsync, feedbackMedian - fsync),
+      target: "≤ 1 ms beyond fsync")
+    report(
+      "REPL: peak resident memory",
+      String(format: "%.1f MB (max of runs)", Double(peakKB.max() ?? 0) / 1024), target: "≤ 25 MB")
+  }
+
+  static func measure(binary: String, lessons: String, scratch: String, runs: Int) throws -> Measured {
     let pristine = scratch + "/repl-pristine"
     let cache = scratch + "/repl-cache"
     // A learner who read the first page and stopped: the next launch resumes at question 1.
@@ -59,20 +90,7 @@ enum REPLBenchmarks {
         peakKB.append(peak)
       }
     }
-    let fsync = fsyncMilliseconds(directory: scratch, runs: runs)
-    launch.sort()
-    feedback.sort()
-    report(
-      "REPL: launch to first question (pty)",
-      String(format: "%.1f ms median", ProcessTiming.median(launch)), target: "≤ 15 ms")
-    let feedbackMedian = ProcessTiming.median(feedback)
-    report(
-      "REPL: answer to feedback shown (pty)",
-      String(format: "%.2f ms median; fsync alone %.2f ms; beyond fsync %.2f ms", feedbackMedian, fsync, feedbackMedian - fsync),
-      target: "≤ 1 ms beyond fsync")
-    report(
-      "REPL: peak resident memory",
-      String(format: "%.1f MB (max of runs)", Double(peakKB.max() ?? 0) / 1024), target: "≤ 25 MB")
+    return Measured(launch: launch, feedback: feedback, peakKB: peakKB)
   }
 
   /// The median time to append one journal-sized line and fsync it, in the same file system.

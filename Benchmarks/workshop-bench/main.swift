@@ -149,6 +149,9 @@ case "list": try benchList()
 case "records": RecordsBenchmarks.run().forEach { print($0) }
 case "repl": try benchREPL()
 case "digests": try printDigests()
+case "startup":
+  guard let binary = workshopBinary() else { break }
+  try StartupBenchmarks.run(binary: binary, lessons: packageRoot + "/lessons", scratch: scratch)
 case "all":
   try benchLint()
   try benchReplay()
@@ -156,6 +159,6 @@ case "all":
   RecordsBenchmarks.run().forEach { print($0) }
   try benchREPL()
 default:
-  print("usage: workshop-bench [lint|replay|list|records|repl|all]")
+  print("usage: workshop-bench [lint|replay|list|records|repl|startup|all]")
   exit(2)
 }

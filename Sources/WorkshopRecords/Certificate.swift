@@ -1,29 +1,7 @@
 import Foundation
+import WorkshopEngine
 
-public enum HTML {
-  /// Escapes text for element content and quoted attribute values.
-  public static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s.unicodeScalars {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default:
-        // Control characters other than tab and newline have no business in a document.
-        if c.value < 32 && c != "\t" && c != "\n" || (0x7F..<0xA0).contains(c.value) {
-          out += "\u{FFFD}"
-        } else {
-          out.unicodeScalars.append(c)
-        }
-      }
-    }
-    return out
-  }
-
+extension HTML {
   static func percent(_ share: Double?) -> String {
     guard let share, share.isFinite else { return "–" }
     let p = (share * 1000).rounded() / 10

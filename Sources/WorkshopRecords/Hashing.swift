@@ -1,18 +1,6 @@
 import Crypto
 import Foundation
-
-enum Hex {
-  static let digits = Array("0123456789abcdef".utf8)
-  static func string<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for b in bytes {
-      out.append(digits[Int(b >> 4)])
-      out.append(digits[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-}
+import WorkshopEngine
 
 public enum RecordHash {
   public static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.string(SHA256.hash(data: bytes)) }

@@ -119,7 +119,7 @@ public struct InstructorKey: Sendable {
   public var keyID: String { Self.keyID(of: privateKey.publicKey.rawRepresentation) }
 
   public static func keyID(of publicKey: Data) -> String {
-    SHA256.hash(data: publicKey).prefix(8).map { String(format: "%02x", $0) }.joined()
+    Hex.string(SHA256.hash(data: publicKey).prefix(8))
   }
 
   public func sign(_ message: Data) -> RecordSignature {
@@ -154,6 +154,14 @@ public struct InstructorKey: Sendable {
   }
 
   /// Loads a private key, refusing one that others can read.
+  /// Where the instructor's private key lives unless a command is told otherwise:
+  /// `$WORKSHOP_KEY`, else `~/.workshop/instructor.key`.
+  public static var defaultPrivateKeyPath: String {
+    if let path = ProcessInfo.processInfo.environment["WORKSHOP_KEY"], !path.isEmpty { return path }
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".workshop/instructor.key")
+  }
+
   public static func load(privateKeyPath: String) throws -> InstructorKey {
     let attrs = try? FileManager.default.attributesOfItem(atPath: privateKeyPath)
     guard let attrs else { throw KeyError(description: "no key at \(privateKeyPath) (create one with `workshop keys generate`)") }

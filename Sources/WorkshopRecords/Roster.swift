@@ -370,7 +370,7 @@ public struct Roster: Sendable {
     var out: [String] = []
     if let d = s.discrimination, d < 0 { out.append("negative discrimination") }
     if let counts = s.choiceCounts, let right = s.rightChoices, right.count == counts.count {
-      let letters = counts.indices.map(XAPIExporter.letter)
+      let letters = counts.indices.map(Presentation.letter)
       for i in counts.indices where !right[i] && counts[i] == 0 {
         out.append("distractor \(letters[i].uppercased()) never picked")
       }

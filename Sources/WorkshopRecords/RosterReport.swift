@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 
 /// Text, CSV and HTML renderings of a roster.
 extension Roster {
@@ -72,7 +73,7 @@ extension Roster {
         if let counts = item.choiceCounts {
           line += "  " + counts.enumerated().map { i, c in
             let mark = item.rightChoices.map { $0.indices.contains(i) && $0[i] ? "*" : "" } ?? ""
-            return "\(XAPIExporter.letter(i).uppercased())\(mark)=\(c)"
+            return "\(Presentation.letter(i).uppercased())\(mark)=\(c)"
           }.joined(separator: " ")
         }
         if !item.flags.isEmpty { line += "  ! " + item.flags.joined(separator: "; ") }
@@ -223,7 +224,7 @@ extension Roster {
       let y = i * rowHeight + 1
       let w = Int((Double(c) / Double(total) * 120).rounded())
       let label = HTML.escape(item.choiceLabels.map { $0.indices.contains(i) ? Self.clip($0[i], 60) : "" } ?? "")
-      svg += "<g><title>\(label)</title><text x=\"0\" y=\"\(y + 10)\">\(XAPIExporter.letter(i).uppercased())\(right ? "✓" : "")</text>"
+      svg += "<g><title>\(label)</title><text x=\"0\" y=\"\(y + 10)\">\(Presentation.letter(i).uppercased())\(right ? "✓" : "")</text>"
       svg += "<rect x=\"22\" y=\"\(y)\" width=\"\(w)\" height=\"\(rowHeight - 3)\" fill=\"\(right ? "#3c9a5f" : "#b94a48")\"/>"
       svg += "<text x=\"\(26 + w)\" y=\"\(y + 10)\">\(c)</text></g>"
     }

@@ -222,10 +222,6 @@ public enum XAPIExporter {
 
   // MARK: Interactions
 
-  static func letter(_ i: Int) -> String {
-    i < 26 ? String(Character(Unicode.Scalar(UInt8(97 + i)))) : "choice-\(i + 1)"
-  }
-
   static func interactionType(_ type: String) -> String {
     switch type {
     case "single", "multiple": "choice"
@@ -259,9 +255,9 @@ public enum XAPIExporter {
     o.add("interactionType", interactionType(q.kind.rawValue))
     switch q.body {
     case .single(let choices), .multiple(let choices):
-      let right = choices.indices.filter { choices[$0].correct }.map(letter)
+      let right = choices.indices.filter { choices[$0].correct }.map(Presentation.letter)
       o.add("correctResponsesPattern", JSONValue.array([.string(right.joined(separator: "[,]"))]))
-      o.add("choices", components(choices.map(\.text), id: letter, lang: lang))
+      o.add("choices", components(choices.map(\.text), id: Presentation.letter, lang: lang))
     case .trueFalse(let answer, _, _):
       o.add("correctResponsesPattern", JSONValue.array([.string(answer ? "true" : "false")]))
     case .shortAnswer(let key):
@@ -302,7 +298,7 @@ public enum XAPIExporter {
     switch r {
     case .choices(let picked):
       if type == "truefalse" { return picked.first == 0 ? "true" : "false" }
-      return picked.sorted().map(letter).joined(separator: "[,]")
+      return picked.sorted().map(Presentation.letter).joined(separator: "[,]")
     case .text(let s): return s
     case .number(let n): return JSONWriter.number(n)
     case .order(let order): return order.map { "item-\($0 + 1)" }.joined(separator: "[,]")

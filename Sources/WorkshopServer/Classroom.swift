@@ -771,7 +771,7 @@ public struct Classroom: Sendable {
     case .single(let c), .multiple(let c):
       return c.enumerated().map { i, choice in
         let n = states.filter { if case .choices(let picked) = $0.response { picked.contains(i) } else { false } }.count
-        return DistributionBucket(label: "\(letter(i)). \(choice.text)", count: n, correct: choice.correct)
+        return DistributionBucket(label: "\(Presentation.letter(i).uppercased()). \(choice.text)", count: n, correct: choice.correct)
       }
     case .trueFalse(let answer, _, _):
       return [(0, "True"), (1, "False")].map { i, label in
@@ -926,7 +926,7 @@ public struct Classroom: Sendable {
   }
 
   public static func hash(_ token: String) -> String {
-    SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    Hex.string(SHA256.hash(data: Data(token.utf8)))
   }
 
   static func randomToken() -> String {

@@ -156,13 +156,16 @@ public enum LiveServer {
 
   /// Starts the server in the background; `stop()` shuts it down gracefully (open connections
   /// are closed in order rather than cancelled, so nothing is logged as an error).
+  /// - Parameter handlesSignals: whether SIGINT and SIGTERM stop the server by themselves; false
+  ///   when the caller owns the signals (the `serve` console stops the server itself).
   public static func start(
     host: LiveHost, address: String = "127.0.0.1", port: Int = 0, limits: SessionLimits = SessionLimits(),
-    onServerRunning: (@Sendable (Int) async -> Void)? = nil
+    handlesSignals: Bool = true, onServerRunning: (@Sendable (Int) async -> Void)? = nil
   ) -> Running {
     let app = buildApplication(host: host, address: address, port: port, limits: limits, onServerRunning: onServerRunning)
     let group = ServiceGroup(
-      configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger))
+      configuration: .init(
+        services: [app], gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [], logger: app.logger))
     return Running(group: group, task: Task { try await group.run() })
   }
 

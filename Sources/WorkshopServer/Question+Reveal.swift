@@ -40,7 +40,7 @@ extension Question {
   var keyText: String {
     switch body {
     case .single(let c), .multiple(let c):
-      c.enumerated().filter(\.element.correct).map { "\(letter($0.offset)). \($0.element.text)" }
+      c.enumerated().filter(\.element.correct).map { "\(Presentation.letter($0.offset).uppercased()). \($0.element.text)" }
         .joined(separator: "; ")
     case .trueFalse(let answer, _, _): answer ? "True" : "False"
     case .ordering(let items, _): items.joined(separator: " → ")
@@ -54,10 +54,6 @@ extension Question {
       }
     }
   }
-}
-
-func letter(_ index: Int) -> String {
-  index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "#\(index + 1)"
 }
 
 func formatNumber(_ v: Double) -> String {

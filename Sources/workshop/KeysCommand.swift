@@ -11,12 +11,6 @@ struct KeysCommand: ParsableCommand {
     subcommands: [Generate.self, Show.self]
   )
 
-  static var defaultPath: String {
-    if let path = ProcessInfo.processInfo.environment["WORKSHOP_KEY"], !path.isEmpty { return path }
-    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-    return (home as NSString).appendingPathComponent(".workshop/instructor.key")
-  }
-
   struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Create a new key: the private key (mode 0600) and the public key beside it (.pub).")
@@ -25,7 +19,7 @@ struct KeysCommand: ParsableCommand {
     var key: String?
 
     func run() throws {
-      let path = key ?? KeysCommand.defaultPath
+      let path = key ?? InstructorKey.defaultPrivateKeyPath
       let k = InstructorKey.generate()
       do {
         try k.write(privateKeyPath: path, publicKeyPath: path + ".pub")
@@ -45,7 +39,7 @@ struct KeysCommand: ParsableCommand {
     var key: String?
 
     func run() throws {
-      let path = key ?? KeysCommand.defaultPath
+      let path = key ?? InstructorKey.defaultPrivateKeyPath
       let k: InstructorKey
       do { k = try InstructorKey.load(privateKeyPath: path) } catch { throw ValidationError("\(error)") }
       print("Key id:     \(k.keyID)")

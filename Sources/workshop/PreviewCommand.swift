@@ -1,4 +1,5 @@
 import ArgumentParser
+import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
 

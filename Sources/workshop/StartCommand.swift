@@ -1,4 +1,5 @@
 import ArgumentParser
+import WorkshopCommandLine
 import WorkshopTerminal
 
 /// Options every session command shares.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import WorkshopEngine
-import WorkshopTerminal
 
 @main
 struct Workshop: ParsableCommand {
@@ -25,4 +24,9 @@ struct Workshop: ParsableCommand {
     ],
     defaultSubcommand: Learn.self
   )
+
+  static func main() {
+    LiveCompanion.execIfLiveCommand(Array(CommandLine.arguments.dropFirst()))
+    main(nil)
+  }
 }

@@ -126,7 +126,13 @@ final class FedProcess: @unchecked Sendable {
     #expect(join.waitFor("1 of 4"), "\(join.output)")
     room.serve.send("next")
     #expect(join.waitFor("Which licence allows any use?"))
-    #expect(join.waitFor("Type your answer."))
+    // The REPL's wording and line grammar: a colon word that is no command is never an answer,
+    // and the REPL's own-session commands are refused with a reason.
+    #expect(join.waitFor("Type the letter of your answer."), "\(join.output)")
+    join.send(":foo")
+    #expect(join.waitFor("':foo' is not a command"), "\(join.output)")
+    join.send("menu")
+    #expect(join.waitFor("'menu' works in your own sessions, not in a live one"), "\(join.output)")
     join.send("b")
     #expect(join.waitFor("Correct."), "\(join.output)")
     room.serve.send("next")
@@ -195,6 +201,31 @@ final class FedProcess: @unchecked Sendable {
     #expect(t.waitForExit() == 0, "\(t.output[mark...])")
     let events = try room.fixture.journal("ana")
     #expect(events.last?.kind == .sessionEnded)
+  }
+
+  @Test("SIGTERM stops serve gracefully while its console waits, and the session resumes")
+  func serveStopsOnSigterm() throws {
+    let room = try startRoom()
+    // Not `room.stop()`: its `quit` would go to a server that is no longer there.
+    defer {
+      room.serve.stop()
+      room.fixture.remove()
+    }
+    room.serve.send("open first-steps")
+    #expect(room.serve.waitFor("Lesson first-steps"), "\(room.serve.output)")
+    room.serve.process.terminate()
+    #expect(room.serve.waitForExit() == 0, "\(room.serve.output)")
+    #expect(!room.serve.output.contains("error"), "\(room.serve.output)")
+
+    let again = try FedProcess(
+      [
+        "serve", "--course", "fixture-course", "--port", "0", "--key", room.key,
+        "--sessions", room.fixture.folder.file("sessions"), "--lessons", room.fixture.lessons,
+      ], environment: room.environment)
+    defer { again.stop() }
+    #expect(again.waitFor("Resumed live session"), "\(again.output)")
+    again.send("quit")
+    #expect(again.waitForExit() == 0)
   }
 
   @Test("a second terminal for the same learner is refused with a clear message")

@@ -19,10 +19,13 @@ import Testing
       "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",
       "HummingbirdWSClient", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix",
     ],
-    // CReadline is here only until the live terminal front ends move into WorkshopTerminal.
-    "workshop": [
-      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopServer", "ArgumentParser",
-      "CReadline",
+    "WorkshopLiveTerminal": ["WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopTerminal"],
+    "WorkshopCommandLine": ["ArgumentParser"],
+    // The command lines parse arguments and make one call per command: no C module, not even
+    // the C library, and only workshop-live links the live-session server.
+    "workshop": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "ArgumentParser"],
+    "workshop-live": [
+      "WorkshopEngine", "WorkshopServer", "WorkshopLiveTerminal", "WorkshopCommandLine", "ArgumentParser",
     ],
   ]
 
@@ -45,9 +48,20 @@ import Testing
   func importsFollowTheArrows(module: String) throws {
     let found = try Self.imports(of: module)
     #expect(!found.isEmpty, "no sources found for \(module)")
-    let allowed = Self.allowed[module]!.union(Self.system)
+    let commandLines: Set<String> = ["workshop", "workshop-live", "WorkshopCommandLine"]
+    let system = commandLines.contains(module) ? ["Foundation", "Dispatch"] : Self.system
+    let allowed = Self.allowed[module]!.union(system)
     let crossing = found.filter { !allowed.contains($0.module) }.map { "\($0.file) imports \($0.module)" }
     #expect(crossing == [])
+  }
+
+  @Test("every module in Sources has a row in the table")
+  func everyModuleIsListed() throws {
+    let sources = Self.root.appendingPathComponent("Sources").path
+    let swiftModules = try FileManager.default.contentsOfDirectory(atPath: sources).filter {
+      !FileManager.default.fileExists(atPath: "\(sources)/\($0)/module.modulemap")
+    }
+    #expect(Set(swiftModules) == Set(Self.allowed.keys))
   }
 
   @Test("the engine imports nothing of workshop's own")

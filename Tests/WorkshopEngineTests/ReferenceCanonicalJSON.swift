@@ -11,7 +11,7 @@ struct ReferenceCanonicalJSON {
   mutating func bool(_ value: Bool) { text += value ? "true" : "false" }
 
   mutating func number(_ value: Double) {
-    if value == value.rounded(), abs(value) < 1e15 {
+    if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
       text += String(Int64(value))
     } else {
       text += String(value)

@@ -261,16 +261,5 @@ public enum Digests {
     bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
   }
 
-  private static func hex(_ digest: SHA256.Digest) -> String {
-    let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-    return String(unsafeUninitializedCapacity: 64) { buffer in
-      var i = 0
-      for byte in digest {
-        buffer[i] = hexDigits[Int(byte >> 4)]
-        buffer[i + 1] = hexDigits[Int(byte & 0x0F)]
-        i += 2
-      }
-      return 64
-    }
-  }
+  private static func hex(_ digest: SHA256.Digest) -> String { Hex.string(digest) }
 }

@@ -144,13 +144,7 @@ enum LibraryCache {
       absolute = join(FileManager.default.currentDirectoryPath, root)
     }
     let key = Array(SHA256.hash(data: Array((absolute + "\u{0}" + root).utf8)))
-    let digits = Array("0123456789abcdef".utf8)
-    var name = "library-"
-    for byte in key.prefix(12) {
-      name.unicodeScalars.append(Unicode.Scalar(digits[Int(byte >> 4)]))
-      name.unicodeScalars.append(Unicode.Scalar(digits[Int(byte & 15)]))
-    }
-    return join(directory, name + ".bin")
+    return join(directory, "library-" + Hex.string(key.prefix(12)) + ".bin")
   }
 
   // MARK: Reading

@@ -83,6 +83,12 @@ public struct ProgressStore: Sendable {
     }
     return LearnerID.slug(fromName: text)
   }
+
+  /// A returning learner by id or name, or a new profile for that name.
+  public func openOrCreateProfile(_ text: String) throws -> LearnerProfile {
+    if let id = resolveLearner(text), let existing = profile(id) { return existing }
+    return try createProfile(name: text)
+  }
 }
 
 public struct SummaryLoad: Sendable {

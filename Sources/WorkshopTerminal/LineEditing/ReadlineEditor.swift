@@ -42,16 +42,18 @@ public final class ReadlineEditor {
   }
 
   /// Installs readline on standard input and shows the prompt.
-  /// - Parameter quiet: no terminal control sequences beyond what line editing needs
-  ///   (bracketed paste off), for `--plain` and screen readers.
-  public func start(output: UnsafeMutablePointer<FILE>, quiet: Bool = false) {
+  /// - Parameters:
+  ///   - output: where the prompt and the line being typed are drawn.
+  ///   - quiet: no terminal control sequences beyond what line editing needs
+  ///     (bracketed paste off), for `--plain` and screen readers.
+  public func start(output: ConsoleStream, quiet: Bool = false) {
     ReadlineEditor.current = self
     workshop_rl_set_readline_name("workshop")
     // Signals are ours: readline must neither catch them nor rewrite LINES/COLUMNS.
     workshop_rl_set_catch_signals(0)
     workshop_rl_set_catch_sigwinch(0)
     workshop_rl_set_change_environment(0)
-    workshop_rl_set_outstream(output)
+    workshop_rl_set_outstream(output.file)
     workshop_rl_set_attempted_completion_function(completionCallback)
     using_history()
     if quiet { rl_variable_bind("enable-bracketed-paste", "off") }

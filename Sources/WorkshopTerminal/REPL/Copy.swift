@@ -1,7 +1,7 @@
 import WorkshopEngine
 
 /// What the session says, kept together so it can be read and reviewed as prose.
-enum Copy {
+package enum Copy {
   static let welcome = "Welcome to workshop."
   static let askName = "What shall I call you? Type your name and press Enter."
   static let whoIsLearning = "Who is learning today?"
@@ -18,7 +18,7 @@ enum Copy {
   static let noQuestionHere = "There is no question on this page. Press Enter to go on."
   static let alreadyAnswered = "This question is done. Press Enter to go on."
   static let noAttemptUsed = "(That did not use an attempt.)"
-  static let answerSaved = "Answer saved."
+  package static let answerSaved = "Answer saved."
   static let pressEnter = "Press Enter to continue."
   static let pressEnterToFinish = "Press Enter to finish the lesson."
   static let hintsOff = "Hints are turned off for this lesson."
@@ -61,7 +61,7 @@ enum Copy {
     "There is no lesson '\(text)'. Type a number from 1 to \(count), a lesson id, or help."
   }
 
-  static func unknownCommand(_ word: String) -> String {
+  package static func unknownCommand(_ word: String) -> String {
     "'\(word)' is not a command. Type help for the list."
   }
 
@@ -83,7 +83,7 @@ enum Copy {
   static func previewDraw(_ draw: Int, of pool: Int) -> String {
     "Each learner is asked \(draw) of these \(pool) questions, drawn for them."
   }
-  static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
+  package static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
   static let yourOrder = "Your order:"
   static let rightOrder = "The right order:"
   static let yourMatches = "Your matches:"
@@ -95,9 +95,8 @@ enum Copy {
     "Each hint takes \(percent(cost)) of this question's points."
   }
 
-  static func letter(_ display: Int) -> String {
-    display < 26 ? String(UnicodeScalar(UInt8(65 + display))) : String(display + 1)
-  }
+  /// A displayed choice's letter, upper case; the engine's `Presentation.letter` is the rule.
+  package static func letter(_ display: Int) -> String { Presentation.letter(display).uppercased() }
 
   static func kindWords(_ kind: Question.Kind) -> String {
     switch kind {
@@ -111,7 +110,7 @@ enum Copy {
     }
   }
 
-  static func instruction(_ kind: Question.Kind) -> String {
+  package static func instruction(_ kind: Question.Kind) -> String {
     switch kind {
     case .single: "Type the letter of your answer."
     case .multiple: "Type the letters of every choice that applies, for example a c."
@@ -123,7 +122,7 @@ enum Copy {
     }
   }
 
-  static func outcomeWord(_ outcome: Grade.Outcome) -> String {
+  package static func outcomeWord(_ outcome: Grade.Outcome) -> String {
     switch outcome {
     case .correct: "correct."
     case .partial: "partly right."
@@ -177,9 +176,9 @@ enum Copy {
      "--out certificate.html"]
   }
 
-  static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+  package static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
 
-  static func number(_ v: Double) -> String {
+  package static func number(_ v: Double) -> String {
     if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
     return String((v * 100).rounded() / 100)
   }

@@ -363,13 +363,7 @@ extension SessionController {
 
   func footer(_ text: String) -> String { wrapped(text, .dim) }
 
-  func verdict(_ outcome: Grade.Outcome) -> String {
-    switch outcome {
-    case .correct: return style(theme.plain ? Copy.correct : "✓ " + Copy.correct, [.success, .bold])
-    case .partial: return style(theme.plain ? Copy.partial : "◐ " + Copy.partial, [.accent, .bold])
-    case .wrong: return style(theme.plain ? Copy.wrong : "✗ " + Copy.wrong, [.failure, .bold])
-    }
-  }
+  func verdict(_ outcome: Grade.Outcome) -> String { FeedbackText(theme: theme).verdict(outcome) }
 
   /// Choices (or items, or the two columns) in the learner's order.
   func choiceListing(_ q: Question, _ p: Presentation) -> String {

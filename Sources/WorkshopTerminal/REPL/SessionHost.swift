@@ -1,4 +1,3 @@
-import CReadline
 import Dispatch
 import Foundation
 import WorkshopEngine
@@ -46,8 +45,7 @@ public final class SessionHost {
   let store: ProgressStore
   let terminal: TerminalInfo
   var journal: JournalWriter?
-  var editor: ReadlineEditor?
-  var signals: TerminalSignals?
+  var loop: TerminalLoop?
 
   init(controller: SessionController, store: ProgressStore, terminal: TerminalInfo) {
     self.controller = controller
@@ -79,7 +77,7 @@ public final class SessionHost {
       controller: SessionController(library: library, options: options, learners: learners),
       store: store, terminal: terminal)
     shared = host
-    host.installSignalHandlers()
+    host.loop = host.makeLoop()
 
     let first: SessionOutput
     if let learnerName {
@@ -104,29 +102,27 @@ public final class SessionHost {
 
   // MARK: - Input
 
+  /// The loop, with the signals already taken over, so an early Ctrl-C or SIGTERM is handled.
+  func makeLoop() -> TerminalLoop {
+    let loop = TerminalLoop(
+      terminal: terminal, prompt: controller.prompt, quiet: controller.options.theme.plain,
+      handlers: TerminalLoop.Handlers(
+        line: { line in SessionHost.shared?.receive(line) },
+        completions: { SessionHost.shared?.controller.completionWords ?? [] },
+        // Ctrl-C clears the line being typed and never ends the session; without a line editor
+        // (piped input) there is no line to clear, so it ends the session, as SIGTERM does.
+        end: { SessionHost.shared?.terminateSession() }))
+    loop.installSignals()
+    return loop
+  }
+
   func startInput() {
-    if terminal.stdinIsTTY {
-      let editor = ReadlineEditor(
-        prompt: controller.prompt,
-        completer: { _ in SessionHost.shared?.controller.completionWords ?? [] },
-        onLine: { line in SessionHost.shared?.receive(line) })
-      self.editor = editor
-      if let id = journal.map({ _ in controller.learner?.id }) ?? nil {
-        editor.useHistory(path: store.directory(for: id) + "/history")
-      }
-      editor.start(
-        output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr(),
-        quiet: controller.options.theme.plain || terminal.variable("TERM") == "dumb")
-    } else {
-      // Piped input: plain lines, no readline and no prompts in the output. Reading blocks,
-      // so it happens off the main queue; lines are handled on it, in order.
-      DispatchQueue.global().async {
-        while let line = readLine(strippingNewline: true) {
-          DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.shared?.receive(line) } }
-        }
-        DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.shared?.receive(nil) } }
-      }
+    guard let loop else { return }
+    loop.setPrompt(controller.prompt)
+    if journal != nil, let id = controller.learner?.id {
+      loop.useHistory(path: store.directory(for: id) + "/history")
     }
+    loop.startInput()
   }
 
   func receive(_ line: String?) {
@@ -134,8 +130,6 @@ public final class SessionHost {
     if let line {
       deliver(controller.handle(line: line))
     } else {
-      // readline leaves the cursor after the prompt on Ctrl-D.
-      if editor != nil { Console.write("\n") }
       deliver(controller.endOfInput())
     }
   }
@@ -191,7 +185,7 @@ public final class SessionHost {
       let journal = try store.openJournal(profile.id)
       self.journal = journal
       reportJournalWarnings(journal)
-      editor?.useHistory(path: store.directory(for: profile.id) + "/history")
+      loop?.useHistory(path: store.directory(for: profile.id) + "/history")
       return controller.learnerReady(profile, summary: journal.summary)
     } catch {
       return controller.learnerFailed("\(error)")
@@ -208,14 +202,11 @@ public final class SessionHost {
 
   /// A returning learner by id or name, or a new profile.
   func resolve(name: String) throws -> LearnerProfile {
-    if let id = store.resolveLearner(name), let profile = store.profile(id) {
-      return profile
-    }
-    return try store.createProfile(name: name)
+    try store.openOrCreateProfile(name)
   }
 
   func finish(status: Int32) -> Never {
-    editor?.stop()
+    loop?.stop()
     journal?.close()
     journal = nil
     exit(status)
@@ -223,32 +214,13 @@ public final class SessionHost {
 
   // MARK: - Signals
 
-  func installSignalHandlers() {
-    signals = TerminalSignals(
-      // Ctrl-C clears the line being typed; it never ends the session. Without a line editor
-      // (piped input) there is no line to clear, so it ends the session.
-      interrupt: {
-        if let editor = SessionHost.shared?.editor {
-          editor.cancelLine()
-        } else {
-          SessionHost.shared?.terminateSession()
-        }
-      },
-      end: { SessionHost.shared?.terminateSession() },
-      resize: { SessionHost.shared?.editor?.resized() })
-  }
-
   func terminateSession() {
     deliver(controller.terminate())
   }
 
   /// Shows a message above the prompt without disturbing what the learner is typing.
   public static func announce(_ text: String) {
-    guard let host = shared else { return }
-    if let editor = host.editor {
-      editor.printAbove(text)
-    } else {
-      Console.write(text)
-    }
+    guard let loop = shared?.loop else { return Console.write(text) }
+    if let editor = loop.editor { editor.printAbove(text) } else { Console.write(text) }
   }
 }

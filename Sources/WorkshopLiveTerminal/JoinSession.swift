@@ -1,4 +1,3 @@
-import CReadline
 import Dispatch
 import Foundation
 import WorkshopEngine
@@ -6,33 +5,48 @@ import WorkshopRecords
 import WorkshopServer
 import WorkshopTerminal
 
-/// The learner's side of `workshop join` on the terminal: the REPL's line editor and renderer,
-/// the server's messages printed above the prompt, and the learner's own progress journal.
+/// How `workshop join` was asked to run.
+public struct JoinLaunch: Sendable {
+  public var address: String
+  public var code: String
+  public var name: String
+  /// The learner id or name in the progress folder; nil uses `name`.
+  public var learner: String?
+  public var progressRoot: String
+  public var plain: Bool
+  public var noColor: Bool
+
+  public init(
+    address: String, code: String, name: String, learner: String?, progressRoot: String, plain: Bool, noColor: Bool
+  ) {
+    self.address = address
+    self.code = code
+    self.name = name
+    self.learner = learner
+    self.progressRoot = progressRoot
+    self.plain = plain
+    self.noColor = noColor
+  }
+}
+
+/// The learner's side of `workshop join` on the terminal: the REPL's host loop, line grammar and
+/// verdicts, the server's messages printed above the prompt, and the learner's own journal.
 ///
 /// The server decides grades. A journal event for an answer is written only once the server has
 /// acknowledged it, with the outcome, credit and points the server gave; in exam mode, where
 /// acknowledgements carry no grade, the answers are journaled at the end from the signed record.
 @MainActor
-final class JoinSession {
-  struct Setup: Sendable {
-    var address: String
-    var code: String
-    var name: String
-    /// The learner's progress folder.
-    var folder: String
-    var plain: Bool
-    var noColor: Bool
-  }
-
+public final class JoinSession {
   static var shared: JoinSession?
 
-  let setup: Setup
+  let launch: JoinLaunch
+  /// The learner's progress folder.
+  let folder: String
   let terminal: TerminalInfo
   let theme: Theme
   var journal: JournalWriter?
-  var editor: ReadlineEditor?
+  var loop: TerminalLoop?
   var learner: LiveLearner?
-  var signals: TerminalSignals?
 
   var course: String?
   var item: ItemView?
@@ -46,44 +60,73 @@ final class JoinSession {
   var journaledSkips = Set<String>()
   var leaving = false
 
-  init(setup: Setup, journal: JournalWriter) {
-    self.setup = setup
+  init(launch: JoinLaunch, folder: String, journal: JournalWriter, terminal: TerminalInfo) {
+    self.launch = launch
+    self.folder = folder
     self.journal = journal
-    self.terminal = TerminalInfo()
-    self.theme = terminal.theme(plain: setup.plain, noColor: setup.noColor)
+    self.terminal = terminal
+    self.theme = terminal.theme(plain: launch.plain, noColor: launch.noColor)
   }
 
-  /// Runs until the session is over for this learner; never returns.
-  static func run(_ setup: Setup, journal: JournalWriter) -> Never {
-    let session = JoinSession(setup: setup, journal: journal)
+  /// Opens the learner's journal, joins, and runs until the session is over for this learner;
+  /// never returns. Exits 1 with the reason when the journal cannot be opened.
+  public static func run(_ launch: JoinLaunch) -> Never {
+    let store = ProgressStore(root: launch.progressRoot)
+    let journal: JournalWriter
+    let folder: String
+    do {
+      let profile = try store.openOrCreateProfile(launch.learner ?? launch.name)
+      journal = try store.openJournal(profile.id)
+      folder = store.directory(for: profile.id)
+    } catch let error as JournalError {
+      if case .locked = error {
+        Console.error("workshop: \(error)\n\(LiveCopy.journalLocked)\n")
+      } else {
+        Console.error("workshop: cannot open your progress journal: \(error)\n")
+      }
+      exit(1)
+    } catch {
+      Console.error("workshop: \(error)\n")
+      exit(1)
+    }
+    let session = JoinSession(launch: launch, folder: folder, journal: journal, terminal: TerminalInfo())
     shared = session
-    session.installSignalHandlers()
+    let loop = TerminalLoop(
+      terminal: session.terminal, prompt: "> ", quiet: session.theme.plain,
+      handlers: TerminalLoop.Handlers(
+        line: { line in JoinSession.shared?.receive(line) },
+        completions: { JoinSession.shared?.completionWords() ?? [] },
+        end: { JoinSession.shared?.leave(status: 0, goodbye: nil) }))
+    session.loop = loop
+    loop.installSignals()
     session.save([JournalEvent(kind: .sessionStarted, engine: WorkshopVersion.current)])
     session.connect()
-    session.startInput()
+    loop.useHistory(path: folder + "/history")
+    loop.startInput()
     dispatchMain()
   }
 
   // MARK: - Connection
 
   func connect() {
-    let saved = SavedSeat.load(folder: setup.folder)
-    let token = (saved?.address == setup.address && saved?.code == setup.code) ? saved?.token : nil
-    let learner = LiveLearner(url: "ws://\(setup.address)/ws/learn", code: setup.code, name: setup.name, token: token) {
-      event in
+    let saved = SavedSeat.load(folder: folder)
+    let token = (saved?.address == launch.address && saved?.code == launch.code) ? saved?.token : nil
+    let learner = LiveLearner(
+      url: "ws://\(launch.address)/ws/learn", code: launch.code, name: launch.name, token: token
+    ) { event in
       // The learner's callbacks come from its own executor; everything else happens on main.
       DispatchQueue.main.async { MainActor.assumeIsolated { JoinSession.shared?.handle(event) } }
     }
     self.learner = learner
-    show(token != nil ? "Rejoining the session at \(setup.address)…" : "Joining \(setup.address)…")
+    show(token != nil ? LiveCopy.rejoining(launch.address) : LiveCopy.joining(launch.address))
     Task.detached { await learner.run() }
   }
 
   func handle(_ event: LiveLearner.Event) {
     switch event {
-    case .reconnecting: show(styled("(connection lost — reconnecting…)", .dim))
+    case .reconnecting: show(styled(LiveCopy.reconnecting, .dim))
     case .finished(let why):
-      show("Session over: \(clean(why)).")
+      show(LiveCopy.sessionOver(clean(why)))
       leave(status: 0, goodbye: nil)
     case .message(let m): handle(m)
     }
@@ -93,11 +136,10 @@ final class JoinSession {
     switch m.type {
     case .welcome:
       if let token = m.token {
-        SavedSeat(address: setup.address, code: setup.code, token: token, session: m.session).save(folder: setup.folder)
+        SavedSeat(address: launch.address, code: launch.code, token: token, session: m.session).save(folder: folder)
       }
       course = m.course ?? course
-      let pace = m.pacing == .student ? "the pace is yours" : "the instructor sets the pace"
-      show("Welcome, \(clean(m.name ?? "learner")) — \(clean(m.courseTitle ?? "live session")); \(pace).")
+      show(LiveCopy.welcome(clean(m.name ?? "learner"), clean(m.courseTitle ?? "live session"), studentPaced: m.pacing == .student))
     case .item:
       guard let item = m.item else { return }
       let moved = self.item.map { $0.lesson != item.lesson || $0.index != item.index } ?? true
@@ -112,26 +154,25 @@ final class JoinSession {
       show(ackText(m))
     case .skipped:
       if let lesson = m.lesson, let q = m.question { journalSkip(lesson: lesson, question: q, digest: m.digest) }
-      show("Skipped.")
-    case .rejected: show(styled("Not accepted: \(clean(m.text ?? "no reason given"))", .failure))
+      show(LiveCopy.skipped)
+    case .rejected: show(styled(LiveCopy.notAccepted(clean(m.text ?? "no reason given")), .failure))
     case .closed:
       if item?.question?.id == m.question { item?.status = .closed }
       updatePrompt()
-      show("The question is closed.")
+      show(LiveCopy.questionClosed)
     case .reveal:
       if item?.question?.id == m.question { item?.status = .revealed }
       var text = styled("Answer: ", .bold) + clean(m.text ?? "")
-      if let o = m.outcome { text += o == .correct ? " (you were right)" : " (yours was \(o.rawValue))" }
+      if let o = m.outcome { text += o == .correct ? " (you were right)" : " (yours was \(Copy.outcomeWord(o).dropLast()))" }
       if let e = m.explanation, !e.isEmpty { text += "\n" + renderer().render(e) }
       updatePrompt()
       show(text)
     case .distribution:
       let lines = TextChart.render(m.buckets ?? [], width: min(terminal.width(), 80) - 2, markRight: true)
-      show("How the room answered:\n" + lines.map { "  " + clean($0) }.joined(separator: "\n"))
+      show(LiveCopy.howTheRoomAnswered + "\n" + lines.map { "  " + clean($0) }.joined(separator: "\n"))
     case .hint: show(styled("Hint \(m.attempt ?? 1): ", .bold) + clean(m.text ?? ""))
     case .leaderboard: show((m.lines ?? []).map { "  " + clean($0) }.joined(separator: "\n"))
-    case .removed:
-      show(styled("The instructor removed you from the session.", .failure))
+    case .removed: show(styled(LiveCopy.removed, .failure))
     case .ended: ended(m)
     case .error: show(styled("! \(clean(m.text ?? "error"))", .failure))
     case .pong: break
@@ -190,18 +231,24 @@ final class JoinSession {
   /// The end: the signed record fills in what the acknowledgements did not say (exam-mode
   /// grades, questions left unanswered) and closes each lesson run with its result.
   func ended(_ m: LearnerMessage) {
-    var line = "The session has ended."
-    if let s = m.score { line += " Your score: \(Int((s * 100).rounded()))%" + (m.passed == true ? " — passed." : ".") }
+    var line = LiveCopy.sessionEnded
+    if let s = m.score { line += " " + LiveCopy.yourScore(Copy.percent(s), passed: m.passed == true) }
     show(styled(line, .bold))
     guard let text = m.record else { return }
-    let dir = (setup.folder as NSString).appendingPathComponent("records")
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    let session = SavedSeat.load(folder: setup.folder)?.session ?? "session"
+    let dir = (folder as NSString).appendingPathComponent("records")
+    let session = SavedSeat.load(folder: folder)?.session ?? "session"
     let path = (dir as NSString).appendingPathComponent("live-\(m.participant ?? "record")-\(session).json")
-    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-    show("Your signed record: \(path)")
-    try? FileManager.default.removeItem(atPath: SavedSeat.path(setup.folder))
-    guard let json = try? JSONParser.parse(text), let record = try? WorkshopRecords.CompletionRecord(json: json) else { return }
+    do {
+      try FileManager.default.createDirectory(
+        atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try RecordFiles.writePrivate(text, to: path)
+      show(LiveCopy.recordSaved(path))
+    } catch {
+      // The record is also kept by the instructor; the journal below still gets every answer.
+      Console.error("workshop: could not save your signed record to \(path): \(error)\n")
+    }
+    try? FileManager.default.removeItem(atPath: SavedSeat.path(folder))
+    guard let json = try? JSONParser.parse(text), let record = try? CompletionRecord(json: json) else { return }
     let course = self.course ?? record.course.id
     self.course = course
     for lesson in record.lessons {
@@ -231,69 +278,44 @@ final class JoinSession {
 
   // MARK: - Input
 
-  static let commands = ["hint", "skip", "next", "back", "help", "quit"]
-
-  func startInput() {
-    if terminal.stdinIsTTY {
-      let editor = ReadlineEditor(
-        prompt: "> ",
-        completer: { _ in JoinSession.shared?.completionWords() ?? [] },
-        onLine: { line in JoinSession.shared?.receive(line) })
-      self.editor = editor
-      editor.useHistory(path: setup.folder + "/history")
-      editor.start(
-        output: terminal.stdoutIsTTY ? workshop_stdout() : workshop_stderr(),
-        quiet: theme.plain || terminal.variable("TERM") == "dumb")
-      updatePrompt()
-    } else {
-      // Piped input: plain lines, no readline, no prompt.
-      DispatchQueue.global().async {
-        while let line = readLine(strippingNewline: true) {
-          DispatchQueue.main.async { MainActor.assumeIsolated { JoinSession.shared?.receive(line) } }
-        }
-        DispatchQueue.main.async { MainActor.assumeIsolated { JoinSession.shared?.receive(nil) } }
-      }
-    }
-  }
+  /// The REPL's commands that mean something in a live session.
+  static let commands: [Command] = [.hint, .skip, .next, .back, .repeat, .help, .quit]
 
   func completionWords() -> [String] {
-    var words = Self.commands
+    var words = Self.commands.map(\.rawValue)
     if let q = item?.question, item?.status == .open {
       let count = q.choices?.count ?? q.left?.count ?? 0
-      words += (0..<count).map(Self.letter)
+      words += (0..<count).map(Presentation.letter)
     }
     return words
   }
 
   func updatePrompt() {
-    editor?.setPrompt(item?.question != nil && item?.status == .open ? "answer> " : "> ")
+    loop?.setPrompt(item?.question != nil && item?.status == .open ? "answer> " : "> ")
   }
 
+  /// One line, read with the REPL's grammar (`LineInput.classify`): a command word, with or
+  /// without a colon, is a command; anything else is an answer, `=` escaping a command word.
   func receive(_ line: String?) {
-    guard let line else {
-      // readline leaves the cursor after the prompt on Ctrl-D.
-      if editor != nil { Console.write("\n") }
-      leave(status: 0, goodbye: "Left the session. Run the same command to come back.")
-    }
-    let text = line.trimmingCharacters(in: .whitespaces)
+    guard let line else { leave(status: 0, goodbye: LiveCopy.left) }
     guard let learner else { return }
-    let word = text.hasPrefix(":") ? String(text.dropFirst()).lowercased() : text.lowercased()
-    switch word {
-    case "": return
-    case "quit", "exit": leave(status: 0, goodbye: "Left the session. Run the same command to come back.")
-    case "help":
-      show("Type your answer when a question is open. Commands: hint, skip, next, back (when the pace is yours), quit.")
-    case "hint": Task { await learner.send(.hint) }
-    case "skip": Task { await learner.send(.skip) }
-    case "next": Task { await learner.send(.next) }
-    case "back", "previous": Task { await learner.send(.previous) }
-    default:
-      guard item?.question != nil else {
-        show("There is no question to answer right now.")
-        return
+    switch LineInput.classify(line) {
+    case .empty: return
+    case .unknownCommand(let word): show(Copy.unknownCommand(clean(word)))
+    case .command(let command):
+      switch command {
+      case .quit: leave(status: 0, goodbye: LiveCopy.left)
+      case .help: show(LiveCopy.help)
+      case .hint: Task { await learner.send(.hint) }
+      case .skip: Task { await learner.send(.skip) }
+      case .next: Task { await learner.send(.next) }
+      case .back: Task { await learner.send(.previous) }
+      case .repeat:
+        if let item { show(render(item)) } else { show(LiveCopy.nothingYet) }
+      case .menu, .progress, .restart: show(LiveCopy.notInLiveSession(command.rawValue))
       }
-      // As in the REPL, a leading `=` marks an answer that is also a command word.
-      let answer = text.hasPrefix("=") ? String(text.dropFirst()) : text
+    case .answer(let answer):
+      guard item?.question != nil else { return show(LiveCopy.noQuestion) }
       let submission = UUID().uuidString.lowercased()
       pending[submission] = (answer, Date().timeIntervalSince(itemShownAt))
       Task {
@@ -301,7 +323,7 @@ final class JoinSession {
           DispatchQueue.main.async {
             MainActor.assumeIsolated {
               JoinSession.shared?.pending[submission] = nil
-              JoinSession.shared?.show("There is no question to answer right now.")
+              JoinSession.shared?.show(LiveCopy.noQuestion)
             }
           }
         }
@@ -314,8 +336,7 @@ final class JoinSession {
     leaving = true
     let learner = self.learner
     Task.detached { await learner?.stop() }
-    editor?.stop()
-    editor = nil
+    loop?.stop()
     if let journal {
       try? journal.append(JournalEvent(kind: .sessionEnded))
       journal.close()
@@ -324,30 +345,13 @@ final class JoinSession {
     exit(status)
   }
 
-  // MARK: - Signals
-
-  func installSignalHandlers() {
-    signals = TerminalSignals(
-      // Ctrl-C throws away the line being typed; with no line editor it leaves.
-      interrupt: {
-        guard let session = JoinSession.shared else { return }
-        if let editor = session.editor { editor.cancelLine() } else { session.leave(status: 0, goodbye: nil) }
-      },
-      end: { JoinSession.shared?.leave(status: 0, goodbye: nil) },
-      resize: { JoinSession.shared?.editor?.resized() })
-  }
-
   // MARK: - Output
 
   /// Above the prompt when there is one, so the line being typed survives.
   func show(_ text: String) {
     // Server text arrives as long lines; wrapped here by words, at the width of the moment.
     let fitted = TextWrap.fit(text, width: min(terminal.width(), 80))
-    if let editor {
-      editor.printAbove(fitted.hasSuffix("\n") ? fitted : fitted + "\n")
-    } else {
-      Console.write(fitted.hasSuffix("\n") ? fitted : fitted + "\n")
-    }
+    if let loop { loop.show(fitted) } else { Console.write(fitted.hasSuffix("\n") ? fitted : fitted + "\n") }
   }
 
   func clean(_ text: String) -> String { Sanitizer.clean(text, keepNewlines: false) }
@@ -356,24 +360,18 @@ final class JoinSession {
 
   func renderer() -> MarkdownRenderer { MarkdownRenderer(theme: theme, width: min(terminal.width(), 80)) }
 
-  static func letter(_ i: Int) -> String { i < 26 ? String(UnicodeScalar(UInt8(97 + i))) : "#\(i + 1)" }
-
   func ackText(_ m: LearnerMessage) -> String {
-    var line: String
-    switch m.outcome {
-    case .correct?: line = styled(theme.plain ? "Correct." : "✓ Correct.", .success)
-    case .partial?: line = styled(theme.plain ? "Partly right." : "◐ Partly right.", .failure)
-    case .wrong?: line = styled(theme.plain ? "Not quite." : "✗ Not quite.", .failure)
-    case nil: line = "Answer saved."
-    }
-    if let left = m.attemptsLeft, left > 0, m.outcome != .correct, m.outcome != nil {
-      line += " \(left) more attempt\(left == 1 ? "" : "s")."
+    guard let outcome = m.outcome else { return Copy.answerSaved }
+    var line = FeedbackText(theme: theme).verdict(outcome)
+    if let left = m.attemptsLeft, left > 0, outcome != .correct {
+      line += " " + LiveCopy.attemptsLeft(left)
     }
     for f in m.feedback ?? [] { line += "\n  " + clean(f) }
     if let e = m.explanation, !e.isEmpty { line += "\n" + renderer().render(e) }
     return line
   }
 
+  /// Choices are labelled as in the REPL (`Copy.letter`), and typed in either case.
   func render(_ item: ItemView) -> String {
     let md = renderer()
     var out = "\n" + styled("\(clean(item.lessonTitle)) — \(item.index + 1) of \(item.count)", .dim) + "\n"
@@ -383,28 +381,27 @@ final class JoinSession {
     guard let q = item.question else { return out }
     out += md.render(q.prompt) + "\n"
     for (i, c) in (q.choices ?? []).enumerated() {
-      out += theme.plain ? "Choice \(Self.letter(i).uppercased()): \(clean(c))\n" : "  \(Self.letter(i))) \(clean(c))\n"
+      out += theme.plain ? "Choice \(Copy.letter(i)): \(clean(c))\n" : "  \(Copy.letter(i)). \(clean(c))\n"
     }
     for (i, c) in (q.items ?? []).enumerated() { out += "  \(i + 1). \(clean(c))\n" }
     if let left = q.left, let right = q.right {
       for i in 0..<max(left.count, right.count) {
-        let l = i < left.count ? "\(Self.letter(i))) \(clean(left[i]))" : ""
+        let l = i < left.count ? "\(Presentation.letter(i)). \(clean(left[i]))" : ""
         let r = i < right.count ? "\(i + 1). \(clean(right[i]))" : ""
         out += "  " + l.padding(toLength: 32, withPad: " ", startingAt: 0) + r + "\n"
       }
     }
     switch item.status {
     case .open:
-      out += q.kind == .multiple ? "Pick all that apply (e.g. a, c)." : "Type your answer."
+      out += Copy.instruction(q.kind)
       if let d = item.deadline {
-        let left = max(0, Int((Double(d) / 1000 - Date().timeIntervalSince1970).rounded()))
-        out += " \(left) s to answer."
+        out += " " + LiveCopy.secondsLeft(max(0, Int((Double(d) / 1000 - Date().timeIntervalSince1970).rounded())))
       }
     case .closed: out += "(closed)"
     case .revealed: out += "(answer revealed)"
     case .reading: out += "(waiting for the instructor to open it)"
     }
-    if let yours = item.yourAnswer { out += "\nYour answer: \(clean(yours))" }
+    if let yours = item.yourAnswer { out += "\n" + Copy.youAnswered(clean(yours)) }
     return out
   }
 }

@@ -1,6 +1,5 @@
-/// Writes the canonical JSON that digests are taken over: object keys sorted by their UTF-8 bytes,
-/// no whitespace, whole numbers without a fraction, other numbers in Swift's shortest round-trip
-/// form, strings with only `"`, `\` and control characters escaped.
+/// Writes the canonical JSON that digests are taken over, with `JSONWriter`'s number and string
+/// rules (the records' canonical form): object keys sorted by their UTF-8 bytes, no whitespace.
 ///
 /// Callers write each object's keys already in sorted order (the key sets are fixed), so the
 /// writer appends bytes and never builds, sorts or copies intermediate strings.
@@ -21,40 +20,13 @@ struct CanonicalJSON {
 
   mutating func bool(_ value: Bool) { value ? ascii("true") : ascii("false") }
 
+  /// `JSONWriter.number`: one number rule for digests and records.
   mutating func number(_ value: Double) {
-    if value == value.rounded(), abs(value) < 1e15 {
-      bytes.append(contentsOf: String(Int64(value)).utf8)
-    } else {
-      bytes.append(contentsOf: String(value).utf8)
-    }
+    bytes.append(contentsOf: JSONWriter.number(value).utf8)
   }
 
   mutating func string(_ value: String) {
-    bytes.append(0x22)
-    var value = value
-    value.withUTF8 { utf8 in
-      var plainStart = 0
-      for index in 0..<utf8.count {
-        let byte = utf8[index]
-        guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
-        switch byte {
-        case 0x22: ascii("\\\"")
-        case 0x5C: ascii("\\\\")
-        case 0x0A: ascii("\\n")
-        case 0x09: ascii("\\t")
-        case 0x0D: ascii("\\r")
-        default:
-          let hex: [UInt8] = Array("0123456789abcdef".utf8)
-          ascii("\\u00")
-          bytes.append(hex[Int(byte >> 4)])
-          bytes.append(hex[Int(byte & 0x0F)])
-        }
-        plainStart = index + 1
-      }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
-    }
-    bytes.append(0x22)
+    JSONWriter.writeString(value, into: &bytes)
   }
 
   mutating func strings(_ values: [String]) {

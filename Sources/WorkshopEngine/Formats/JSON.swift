@@ -74,16 +74,17 @@ public enum JSONValue: Sendable, Hashable {
 
 /// Builds object members without writing `(key, value)` tuples by hand; nil values are left out,
 /// which keeps "absent" and "null" distinct (xAPI forbids null).
-struct ObjectBuilder {
-  var members: [(String, JSONValue)] = []
-  mutating func add(_ key: String, _ value: JSONValue?) {
+package struct ObjectBuilder {
+  package var members: [(String, JSONValue)] = []
+  package init() {}
+  package mutating func add(_ key: String, _ value: JSONValue?) {
     if let value { members.append((key, value)) }
   }
-  mutating func add(_ key: String, _ value: String?) { add(key, value.map(JSONValue.string)) }
-  mutating func add(_ key: String, _ value: Double?) { add(key, value.map(JSONValue.number)) }
-  mutating func add(_ key: String, _ value: Int?) { add(key, value.map { JSONValue.number(Double($0)) }) }
-  mutating func add(_ key: String, _ value: Bool?) { add(key, value.map(JSONValue.bool)) }
-  var value: JSONValue { .object(members) }
+  package mutating func add(_ key: String, _ value: String?) { add(key, value.map(JSONValue.string)) }
+  package mutating func add(_ key: String, _ value: Double?) { add(key, value.map(JSONValue.number)) }
+  package mutating func add(_ key: String, _ value: Int?) { add(key, value.map { JSONValue.number(Double($0)) }) }
+  package mutating func add(_ key: String, _ value: Bool?) { add(key, value.map(JSONValue.bool)) }
+  package var value: JSONValue { .object(members) }
 }
 
 // MARK: - Writing
@@ -112,8 +113,9 @@ public enum JSONWriter {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Integers up to 2^53 without a fraction; anything else in Swift's shortest round-trip form,
-  /// which is stable for a given value.
+  /// The one number rule of every canonical JSON workshop writes (records, digests): whole
+  /// numbers of magnitude below 2^53 without a fraction or exponent (and never `-0`); anything
+  /// else in Swift's shortest round-trip form, which is stable for a given value.
   public static func number(_ n: Double) -> String {
     if n == 0 { return "0" }
     if n.rounded() == n, abs(n) < 9_007_199_254_740_992 { return String(Int64(n)) }
@@ -163,23 +165,35 @@ public enum JSONWriter {
     a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 
+  /// Strings with only `"`, `\` and control characters escaped; runs of plain bytes are copied
+  /// whole, which keeps digests of long prompts cheap.
   static func writeString(_ s: String, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    for byte in s.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-      case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-      case 10: out.append(contentsOf: [92, UInt8(ascii: "n")])
-      case 13: out.append(contentsOf: [92, UInt8(ascii: "r")])
-      case 9: out.append(contentsOf: [92, UInt8(ascii: "t")])
-      case 0..<32:
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-      default: out.append(byte)
+    out.append(0x22)
+    var s = s
+    s.withUTF8 { utf8 in
+      var plainStart = 0
+      for index in 0..<utf8.count {
+        let byte = utf8[index]
+        guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
+        switch byte {
+        case 0x22: out.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+          out.append(Hex.digit(byte >> 4))
+          out.append(Hex.digit(byte & 0x0F))
+        }
+        plainStart = index + 1
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
     }
-    out.append(UInt8(ascii: "\""))
+    out.append(0x22)
   }
+
 }
 
 // MARK: - Reading

@@ -1,32 +1,34 @@
 import ArgumentParser
 import Foundation
 
-/// Where lessons and progress live; every command takes these.
-struct LocationOptions: ParsableArguments {
+/// Where lessons and progress live; every command of both executables takes these.
+public struct LocationOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
       "Folder of courses (default: $WORKSHOP_LESSONS, else ./lessons).", valueName: "dir"))
-  var lessons: String?
+  public var lessons: String?
 
   @Option(
     name: .long,
     help: ArgumentHelp(
       "Folder of learners' progress (default: $WORKSHOP_PROGRESS, else ./progress).",
       valueName: "dir"))
-  var progress: String?
+  public var progress: String?
 
-  var lessonsRoot: String {
+  public init() {}
+
+  public var lessonsRoot: String {
     lessons ?? environment("WORKSHOP_LESSONS") ?? "lessons"
   }
 
-  var progressRoot: String {
+  public var progressRoot: String {
     progress ?? environment("WORKSHOP_PROGRESS") ?? "progress"
   }
 }
 
 /// One environment variable. `ProcessInfo.environment` copies the whole environment into a
 /// dictionary on every call, which start-up commands do not need.
-func environment(_ name: String) -> String? {
+public func environment(_ name: String) -> String? {
   getenv(name).map { String(cString: $0) }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import WorkshopEngine
+import WorkshopTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Start-up against a bare Foundation program built the same way, as ratios from one run: the
+/// commands alternate with the bare program, so load on the machine moves both alike.
+///
+/// `BARE_BIN` names the yardstick (default: `bare-foundation` next to this benchmark); build both
+/// with the same flags, e.g. `swift build -c release --static-swift-stdlib --product workshop
+/// --product bare-foundation`.
+enum StartupBenchmarks {
+  static func run(binary: String, lessons: String, scratch: String, runs: Int = 40) throws {
+    let bare =
+      ProcessInfo.processInfo.environment["BARE_BIN"]
+      ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("bare-foundation").path
+    guard FileManager.default.isExecutableFile(atPath: bare) else {
+      print("skipped: build the yardstick first with `swift build -c release --static-swift-stdlib --product bare-foundation`")
+      return
+    }
+    let progress = scratch + "/startup-progress"
+    let cache = scratch + "/startup-cache"
+    let environment = ["WORKSHOP_CACHE": cache]
+    let commands: [(name: String, arguments: [String])] = [
+      ("bare Foundation program", [bare]),
+      ("workshop --version", [binary, "--version"]),
+      ("workshop list", [binary, "list", "--lessons", lessons, "--progress", progress, "--learner", "new"]),
+    ]
+    var times = Array(repeating: [Double](), count: commands.count)
+    var peakKB = Array(repeating: 0, count: commands.count)
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    let envp = env.map { "\($0)=\($1)" }
+    for i in 0..<(runs + 5) {
+      for (c, command) in commands.enumerated() {
+        let start = ContinuousClock.now
+        let peak = ProcessTiming.spawnAndWait(command.arguments, envp)
+        let elapsed = REPLBenchmarks.milliseconds(ContinuousClock.now - start)
+        if i >= 5 {
+          times[c].append(elapsed)
+          peakKB[c] = max(peakKB[c], peak)
+        }
+      }
+    }
+    let medians = times.map { ProcessTiming.median($0.sorted()) }
+    let bareMedian = medians[0]
+    report(
+      "bare Foundation program (the yardstick)",
+      String(format: "%.2f ms median, peak %.1f MiB", bareMedian, Double(peakKB[0]) / 1024), target: "-")
+    let targets = ["", "≤ 1.3×", "≤ 1.6×"]
+    for c in 1..<commands.count {
+      report(
+        commands[c].name,
+        String(format: "%.2f ms median (%.2f× bare), peak %.1f MiB", medians[c], medians[c] / bareMedian, Double(peakKB[c]) / 1024),
+        target: targets[c])
+    }
+
+    let repl = try REPLBenchmarks.launch(binary: binary, lessons: lessons, scratch: scratch, runs: runs / 2)
+    report(
+      "REPL: launch to first question (pty)",
+      String(format: "%.2f ms median (%.2f× bare start)", repl.launchMedian, repl.launchMedian / bareMedian),
+      target: "≤ 2×")
+    report(
+      "REPL: peak resident memory",
+      String(format: "%.1f MiB (bare + %.1f MiB)", Double(repl.peakKB) / 1024, Double(repl.peakKB - peakKB[0]) / 1024),
+      target: "≤ bare + 6 MiB")
+    let size = (try? FileManager.default.attributesOfItem(atPath: binary)[.size] as? Int) ?? 0
+    report("workshop binary size", String(format: "%.1f MB", Double(size) / 1_000_000), target: "≤ 40 MB stripped")
+  }
+}

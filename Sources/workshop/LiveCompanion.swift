@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import WorkshopCommandLine
+
+/// Hands `serve` and `join` to the companion executable, which replaces this process (`exec`):
+/// the learner's `workshop` never loads the network stack, and the user types the same commands.
+enum LiveCompanion {
+  /// Replaces this process with `workshop-live ARGUMENTS` when the first argument is a live
+  /// command (or `help` followed by one); otherwise returns.
+  static func execIfLiveCommand(_ arguments: [String]) {
+    guard let first = arguments.first else { return }
+    var forwarded = arguments
+    if first == "help", arguments.count > 1, LiveCommands.names.contains(arguments[1]) {
+      forwarded = [arguments[1], "--help"]
+    } else if !LiveCommands.names.contains(first) {
+      return
+    }
+    guard let path = locate() else {
+      FileHandle.standardError.write(Data(notFound(first).utf8))
+      exit(1)
+    }
+    let argv = ([path] + forwarded).map { strdup($0) } + [nil]
+    execv(path, argv)
+    FileHandle.standardError.write(
+      Data("workshop: could not start \(path): \(String(cString: strerror(errno)))\n".utf8))
+    exit(1)
+  }
+
+  /// Beside this executable first (an install or a build folder keeps the two together), then
+  /// on PATH.
+  static func locate() -> String? {
+    let fm = FileManager.default
+    let name = LiveCommands.executable
+    if let own = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      let beside = ((own as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+      if fm.isExecutableFile(atPath: beside) { return beside }
+    }
+    let beside = ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString)
+      .appendingPathComponent(name)
+    if CommandLine.arguments[0].contains("/"), fm.isExecutableFile(atPath: beside) { return beside }
+    for folder in (environment("PATH") ?? "").split(separator: ":") where !folder.isEmpty {
+      let candidate = (String(folder) as NSString).appendingPathComponent(name)
+      if fm.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }
+
+  static func notFound(_ command: String) -> String {
+    """
+    workshop: `workshop \(command)` runs the live-session program \(LiveCommands.executable), which is \
+    neither beside workshop nor on PATH.
+    Install it next to workshop (see "Install" in the README), or put its folder on PATH.
+
+    """
+  }
+}
+
+/// `workshop serve`, listed in `workshop --help`; the companion executable does the work.
+struct ServeCommand: ParsableCommand {
+  static let configuration = LiveCommands.serve
+  @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+  func run() { LiveCompanion.execIfLiveCommand(["serve"] + arguments) }
+}
+
+/// `workshop join`, listed in `workshop --help`; the companion executable does the work.
+struct JoinCommand: ParsableCommand {
+  static let configuration = LiveCommands.join
+  @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+  func run() { LiveCompanion.execIfLiveCommand(["join"] + arguments) }
+}
