@@ -143,7 +143,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WorkshopCLITests",
-      dependencies: ["WorkshopEngine", "WorkshopTestSupport"],
+      dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
       // Serves a built-in course until killed; the restart tests SIGKILL it.
