@@ -220,7 +220,14 @@ import WorkshopEngine
   @Test func neutralisesFormulasAndQuotes() {
     #expect(CSV.cell("=SUM(A1)") == "'=SUM(A1)")
     #expect(CSV.cell("+1") == "'+1")
-    #expect(CSV.cell("-1") == "'-1")
+    // A plain negative number stays a number (item discrimination can be below zero)...
+    #expect(CSV.cell("-1") == "-1")
+    #expect(CSV.cell("-0.2531") == "-0.2531")
+    #expect(CSV.cell("-1e-05") == "-1e-05")
+    // ...anything more is neutralised.
+    for formula in ["-1+2", "-", "-1.", "-.5", "-1e", "-1e+", "-A1", "-1 ", "--1", "-1,5"] {
+      #expect(CSV.cell(formula).hasPrefix("'") || CSV.cell(formula).hasPrefix("\"'"), "\(formula)")
+    }
     #expect(CSV.cell("@cmd") == "'@cmd")
     #expect(CSV.cell("\tx") == "'\tx")
     #expect(CSV.cell("\rx") == "\"'\rx\"")
