@@ -148,7 +148,7 @@ struct VerifyCommand: ParsableCommand {
       let score = r.outcome.score.map { String(format: "%.1f%%", $0 * 100) } ?? "no score"
       lines.append("  \(r.learner.name) · \(r.course.title) \(r.course.version) · \(verdict), \(score)")
       if report.status == .valid {
-        lines.append("  \(responses) response(s) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
+        lines.append("  \(Wording.count(responses, "response")) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
       }
     }
     switch report.signature {

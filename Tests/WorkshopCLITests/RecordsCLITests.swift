@@ -201,7 +201,7 @@ import WorkshopRecords
     try FileManager.default.copyItem(atPath: "\(dir)/tampered.json", toPath: "\(dir)/records/tampered.json")
     let table = try Self.run(["roster", "\(dir)/records"], in: dir)
     #expect(table.status == 0, "\(table.stderr)")
-    #expect(table.stdout.contains("2 record(s), 1 counted"))
+    #expect(table.stdout.contains("2 records, 1 counted"))
     #expect(table.stdout.contains("TAMPERED"))
     let report = try Self.run(["roster", "\(dir)/progress", "--format", "html", "--out", "\(dir)/roster.html"], in: dir)
     #expect(report.status == 0, "\(report.stderr)")
