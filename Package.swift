@@ -179,7 +179,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WorkshopCLITests",
-      dependencies: ["WorkshopEngine", "WorkshopTestSupport"],
+      dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
       // Serves a built-in course until killed; the restart tests SIGKILL it.

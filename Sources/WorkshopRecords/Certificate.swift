@@ -42,11 +42,7 @@ public enum CertificateExporter {
       assessed
       ? "<p class=\"score\">Score <strong>\(HTML.percent(record.outcome.score))</strong> · pass mark \(HTML.percent(record.outcome.passMark))</p>"
       : ""
-    let hours = record.outcome.seconds / 3600
-    let time =
-      hours >= 1
-      ? String(format: "%.1f hours", hours)
-      : "\(max(1, Int((record.outcome.seconds / 60).rounded()))) minutes"
+    let time = studyTime(seconds: record.outcome.seconds)
     return """
       <!DOCTYPE html>
       <html lang="\(e(record.course.language.isEmpty ? "en" : record.course.language))">
@@ -104,12 +100,40 @@ public enum CertificateExporter {
       </dl>
       </section>
       <p class="note">This certificate attests completion of a course, not a professional certification.
-      The verification code is taken from the digest of the completion record; anyone holding the record
-      can check it with <code>workshop verify</code>. Issued by workshop \(e(record.engine)).</p>
+      The verification code is taken from the digest of the completion record, which this file carries:
+      <code>workshop verify</code> checks the file itself. Issued by workshop \(e(record.engine)).</p>
       </main>
+      <script type="application/json" id="\(recordElementID)">\(embeddable(record.fileText()))</script>
       </body>
       </html>
 
       """
+  }
+
+  /// The element that carries the record, as data: browsers neither run nor show it.
+  static let recordElementID = "workshop-record"
+
+  /// "1 minute", "25 minutes", "1.5 hours": rounded to what a reader cares about.
+  public static func studyTime(seconds: Double) -> String {
+    let hours = seconds / 3600
+    if hours >= 1 {
+      let tenths = (hours * 10).rounded() / 10
+      return tenths == 1 ? "1 hour" : String(format: "%.1f hours", tenths)
+    }
+    return Wording.count(max(1, Int((seconds / 60).rounded())), "minute")
+  }
+
+  /// JSON is safe inside a script element once no `<` can close it; `\u003c` reads back the same.
+  static func embeddable(_ json: String) -> String {
+    json.trimmingCharacters(in: .newlines).replacingOccurrences(of: "<", with: "\\u003c")
+  }
+
+  /// The record a certificate carries, as JSON bytes; nil when the HTML has none.
+  public static func embeddedRecord(inHTML html: String) -> Data? {
+    let opening = "<script type=\"application/json\" id=\"\(recordElementID)\">"
+    guard let start = html.range(of: opening),
+      let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex)
+    else { return nil }
+    return Data(html[start.upperBound..<end.lowerBound].utf8)
   }
 }

@@ -131,7 +131,8 @@ public struct CompletionRecord: Sendable, Hashable {
   public var policy: Policy
   public var outcome: Outcome
   public var lessons: [LessonRecord]
-  /// SHA-256 (hex) of the canonical form without the `digest` and `signature` members.
+  /// SHA-256 (hex) of the canonical form of `CompletionRecord.identity(of:)`: the achievement,
+  /// not the moment of export.
   public var digest: String
   /// The signer's Ed25519 signature over the digest (live-session records), if any.
   public var signature: RecordSignature? = nil
@@ -153,7 +154,23 @@ extension CompletionRecord {
     signature = key.sign(RecordSignature.bytes(hex: digest) ?? Data())
   }
 
-  /// The record without `digest` but with the section digests: what the digest is taken over.
+  /// Members that describe one export of the record rather than the learner's work: the moment
+  /// it was written and the program version that wrote it. Leaving them out of the digest is what
+  /// makes two exports of the same achievement carry the same digest and verification code.
+  public static let membersOutsideDigest = ["digest", "signature", "generatedAt", "engine"]
+
+  /// What the digest is taken over, from a record's JSON: the single rule the builder and the
+  /// verifier both use.
+  public static func identity(of json: JSONValue) -> JSONValue {
+    membersOutsideDigest.reduce(json) { $0.removing($1) }
+  }
+
+  /// The digest a record's JSON should carry.
+  public static func computeDigest(of json: JSONValue) -> String {
+    RecordHash.digest(of: identity(of: json))
+  }
+
+  /// The record without `digest` but with the section digests.
   public func unsignedJSON() -> JSONValue {
     var o = ObjectBuilder()
     o.add("schema", CompletionRecord.schema)

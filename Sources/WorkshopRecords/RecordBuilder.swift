@@ -120,16 +120,17 @@ public enum RecordBuilder {
     }
 
     let outcome = courseOutcome(passMark: course.policy.passMark, lessons: lessons)
+    // From the work itself, never the export time, so re-exporting keeps the id (and digest).
     let recordID = NameUUID.make(
       "record", learner.id, course.id, course.version, course.digest,
-      outcome.completedAt ?? generatedAt)
+      outcome.completedAt ?? lastActivity(lessons) ?? "not-started")
     var record = CompletionRecord(
       id: recordID, generatedAt: generatedAt, engine: engine, learner: learner,
       course: .init(
         id: course.id, title: course.title, version: course.version, digest: course.digest,
         language: course.language),
       policy: course.policy, outcome: outcome, lessons: lessons, digest: "")
-    record.digest = RecordHash.digest(of: record.unsignedJSON())
+    record.digest = CompletionRecord.computeDigest(of: record.unsignedJSON())
     return record
   }
 
@@ -207,6 +208,16 @@ public enum RecordBuilder {
       policy: policy, state: state, score: bestAttempt?.score, bestAttempt: bestAttempt?.number,
       seconds: attempts.reduce(0) { $0 + $1.seconds }, startedAt: attempts.first?.startedAt,
       completedAt: bestAttempt?.completedAt, attempts: attempts)
+  }
+
+  /// The latest moment of recorded work: ISO timestamps in one format compare as text.
+  static func lastActivity(_ lessons: [CompletionRecord.LessonRecord]) -> String? {
+    var latest: String?
+    for attempt in lessons.flatMap(\.attempts) {
+      let moments = [attempt.startedAt] + [attempt.completedAt].compactMap { $0 } + attempt.responses.map(\.at)
+      for m in moments where latest.map({ m > $0 }) ?? true { latest = m }
+    }
+    return latest
   }
 
   static func kindName(_ r: Response) -> String {

@@ -103,19 +103,17 @@ public enum RecordVerifier {
     data: Data, course: (String) -> Course?, grading: RecordGrading, requireContent: Bool = true,
     trusting trusted: [String]? = nil, isRecord: inout Bool
   ) throws(JSONParseError) -> (report: VerificationReport, record: CompletionRecord?) {
-    let (json, withoutDigest) = try JSONParser.parse(data, removingTopLevel: "digest")
+    let json = try JSONParser.parse(data)
     guard json["schema"]?.string == CompletionRecord.schema else {
       isRecord = false
       var report = VerificationReport()
       report.tamper("schema", "not a workshop completion record")
       return (report, nil)
     }
-    let recorded = json["digest"]?.string
-    // The signature block is outside the digest, so a signed file's bytes minus `digest` are not
-    // what was hashed; it takes the slower path.
-    let fast = json["signature"] == nil && (withoutDigest.map { recorded != nil && RecordHash.sha256Hex($0) == recorded } ?? false)
+    // `generatedAt`, `engine` and any signature sit in the file but outside the digest, so the
+    // digest is always checked over the canonical form of what was parsed.
     return verify(
-      json: json, digestChecked: fast, course: course(json["course"]?["id"]?.string ?? ""), grading: grading,
+      json: json, digestChecked: false, course: course(json["course"]?["id"]?.string ?? ""), grading: grading,
       requireContent: requireContent, trusting: trusted)
   }
 
@@ -151,8 +149,7 @@ public enum RecordVerifier {
       report.tamper("digest", "missing")
       return
     }
-    let unsigned = json.removing("digest").removing("signature")
-    let actual = RecordHash.digest(of: unsigned)
+    let actual = CompletionRecord.computeDigest(of: json)
     guard actual != recorded else { return }
     // Localise: the section digests say which part changed when only the part was edited.
     var located = false

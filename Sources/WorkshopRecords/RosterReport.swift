@@ -37,7 +37,7 @@ extension Roster {
     var out = ""
     for section in sections {
       let counted = section.learners.filter(\.counted).count
-      out += "\(Self.clip(section.title, 60)) (\(section.courseID)): \(section.learners.count) record(s), \(counted) counted\n\n"
+      out += "\(Self.clip(section.title, 60)) (\(section.courseID)): \(Wording.count(section.learners.count, "record")), \(counted) counted\n\n"
       var header = Self.pad("Learner", 22) + " " + Self.pad("Completion", 12) + " " + Self.pad("Score", 5, right: true)
       for i in section.lessonIDs.indices { header += " " + Self.pad("L\(i + 1)", 4, right: true) }
       header += " " + Self.pad("Time", 8, right: true) + "  Verification"
@@ -62,7 +62,7 @@ extension Roster {
           if row.details.count > 5 { out += "    - … \(row.details.count - 5) more\n" }
         }
       }
-      out += "\nItem analysis (first answers of \(counted) counted record(s)):\n"
+      out += "\nItem analysis (first answers of \(Wording.count(counted, "counted record"))):\n"
       out += Self.pad("Question", 40) + " " + Self.pad("n", 5, right: true) + " " + Self.pad("Diff", 5, right: true) + " "
         + Self.pad("Disc", 6, right: true) + " " + Self.pad("Skip", 5, right: true) + " " + Self.pad("Hint", 5, right: true)
         + "  Picks / flags\n"
@@ -138,7 +138,7 @@ extension Roster {
     for section in sections {
       let counted = section.learners.filter(\.counted).count
       body += "<section>\n<h2>\(e(section.title)) <small>\(e(section.courseID))</small></h2>\n"
-      body += "<p>\(section.learners.count) record(s), \(counted) counted. Records that fail verification are listed but never counted.</p>\n"
+      body += "<p>\(Wording.count(section.learners.count, "record")), \(counted) counted. Records that fail verification are listed but never counted.</p>\n"
       body += "<table>\n<thead><tr><th>Learner</th><th>Completion</th><th>Score</th>"
       for (i, id) in section.lessonIDs.enumerated() { body += "<th title=\"\(e(id))\">L\(i + 1)</th>" }
       body += "<th>Time</th><th>Verification</th></tr></thead>\n<tbody>\n"

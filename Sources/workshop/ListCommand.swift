@@ -39,7 +39,7 @@ struct List: ParsableCommand {
     }
     let errors = diagnostics.filter { $0.severity == .error }.count
     if errors > 0 {
-      Output.note("\(errors) problem(s) in \(location.lessonsRoot); run `workshop lint` for details.")
+      Output.note("\(Wording.count(errors, "problem")) in \(location.lessonsRoot); run `workshop lint` for details.")
     }
 
     let states = library.courses.map { course in

@@ -8,7 +8,7 @@ import WorkshopRecords
 struct VerifyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Check a completion record's digest and signature and re-score it against the lesson pack.",
+    abstract: "Check a completion record or certificate (digest, signature, re-scoring against the lesson pack), or find one by its verification code.",
     discussion: """
       A signed record (from a live session) has its Ed25519 signature checked; with --key it must
       be signed by that key. Exit status: 0 valid; 1 tampered (the record's content differs from
@@ -17,10 +17,14 @@ struct VerifyCommand: ParsableCommand {
       another key: the report says which); 2 content mismatch (the record is consistent but was
       made against lesson content that has changed since, or that the pack does not have); 64 the
       file cannot be read, is not a completion record, or the lesson pack is missing. A leading
-      UTF-8 byte order mark is ignored.
+      UTF-8 byte order mark is ignored. A certificate is checked through the record it carries.
+      With --code, the record with that code is looked for in a folder (and then verified) or in a
+      roster CSV (whose verdict is reported); not finding it exits 1.
       """)
 
-  @Argument(help: ArgumentHelp("A JSON completion record from `workshop export`.", valueName: "file"))
+  @Argument(help: ArgumentHelp(
+    "A JSON completion record or a certificate (HTML) from `workshop export`; with --code, a folder of records or a roster CSV.",
+    valueName: "file"))
   var file: String
 
   @OptionGroup var location: LocationOptions
@@ -29,12 +33,73 @@ struct VerifyCommand: ParsableCommand {
     "Public key (a .pub file from `workshop keys generate`, or base64) the record must be signed with.", valueName: "key"))
   var key: String?
 
+  @Option(name: .long, help: ArgumentHelp(
+    "A verification code from a certificate: find its record in the folder or roster given and check it.",
+    valueName: "code"))
+  var code: String?
+
   func run() throws {
-    let data: Data
+    if let code {
+      try verify(code: code)
+      return
+    }
+    try verify(path: file)
+  }
+
+  /// A code alone proves nothing: it is a way to find the record, which is then verified whole.
+  func verify(code: String) throws {
+    guard RecordLookup.normalizedCode(code).count == 12 else {
+      CLIOutput.error("\(code): a verification code has 12 letters and digits, such as ABCD-EFGH-2345")
+      throw ExitCode(64)
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+      CLIOutput.error("no such file or folder: \(file)")
+      throw ExitCode(64)
+    }
+    let shown = RecordHash.grouped(RecordLookup.normalizedCode(code))
+    if isDirectory.boolValue {
+      let matches = RecordLookup.files(withCode: code, in: file)
+      guard let first = matches.first else {
+        print("NOT FOUND: no record in \(file) has verification code \(shown)")
+        throw ExitCode(1)
+      }
+      print("code \(shown) is the record in \(first)")
+      try verify(path: first)
+      return
+    }
+    let text: String
     do {
-      data = try RecordFiles.read(file)
+      text = String(decoding: try RecordFiles.read(file), as: UTF8.self)
     } catch {
       CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    guard let row = RecordLookup.rosterRow(withCode: code, csv: text) else {
+      print("NOT FOUND: no record in the roster \(file) has verification code \(shown)")
+      throw ExitCode(1)
+    }
+    let valid = row.verification == "valid"
+    print(
+      "\(valid ? "valid" : "NOT VALID"): code \(shown) is \(row.learnerName) · \(row.courseTitle) \(row.courseVersion)"
+        + (row.completedAt.isEmpty ? "" : " · completed \(row.completedAt)"))
+    print("  the roster verified this record when it was made: \(row.verification)")
+    throw ExitCode(valid ? 0 : 1)
+  }
+
+  func verify(path: String) throws {
+    let fileData: Data
+    do {
+      fileData = try RecordFiles.read(path)
+    } catch {
+      CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    let data: Data
+    switch RecordLookup.document(fileData) {
+    case .record(let json, _): data = json
+    case .other:
+      CLIOutput.error("\(path): an HTML file without a completion record in it (certificates from `workshop export --format html` carry one)")
       throw ExitCode(64)
     }
     var trusted: [String]?
@@ -44,12 +109,7 @@ struct VerifyCommand: ParsableCommand {
         throw ExitCode(64)
       }
     }
-    let root = location.lessonsRoot
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-      CLIOutput.error("no lesson pack at \(root): pass --lessons DIR to re-score the record")
-      throw ExitCode(64)
-    }
+    let root = try lessonsRoot()
     let report: VerificationReport
     let record: CompletionRecord?
     var isRecord = true
@@ -61,15 +121,25 @@ struct VerifyCommand: ParsableCommand {
           RecordSource.loadCourse(id, lessonsRoot: root)
         }, grading: .engine, trusting: trusted, isRecord: &isRecord)
     } catch {
-      CLIOutput.error("\(file): not JSON (\(error.description))")
+      CLIOutput.error("\(path): not JSON (\(error.description))")
       throw ExitCode(64)
     }
     guard isRecord else {
-      CLIOutput.error("\(file): not a workshop completion record")
+      CLIOutput.error("\(path): not a workshop completion record")
       throw ExitCode(64)
     }
-    print(Sanitizer.visible(Self.describe(report, record: record, file: file, lessons: root)))
+    print(Sanitizer.visible(Self.describe(report, record: record, file: path, lessons: root)))
     throw ExitCode(report.status.exitCode)
+  }
+
+  func lessonsRoot() throws -> String {
+    let root = location.lessonsRoot
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+      CLIOutput.error("no lesson pack at \(root): pass --lessons DIR to re-score the record")
+      throw ExitCode(64)
+    }
+    return root
   }
 
   static func describe(_ report: VerificationReport, record: CompletionRecord?, file: String, lessons: String) -> String {
@@ -85,7 +155,7 @@ struct VerifyCommand: ParsableCommand {
       let score = r.outcome.score.map { String(format: "%.1f%%", $0 * 100) } ?? "no score"
       lines.append("  \(r.learner.name) · \(r.course.title) \(r.course.version) · \(verdict), \(score)")
       if report.status == .valid {
-        lines.append("  \(responses) response(s) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
+        lines.append("  \(Wording.count(responses, "response")) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")
       }
     }
     switch report.signature {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WorkshopEngine
+import WorkshopRecords
 
 /// Runs the built `workshop` binary end to end: a learner who finished the bundled course exports
 /// every format, verify accepts the record and rejects a tampered copy with the reason, and
@@ -139,7 +140,9 @@ import WorkshopEngine
     #expect(xapi.contains("http://adlnet.gov/expapi/verbs/passed"))
     #expect(!xapi.contains("Ana"))
     let html = try String(contentsOfFile: "\(dir)/ana.html", encoding: .utf8)
-    #expect(html.contains("Ana María") && html.contains(course.title) && !html.contains("<script"))
+    #expect(html.contains("Ana María") && html.contains(course.title))
+    // The one script element is the record as data: nothing runs, nothing is fetched.
+    #expect(html.components(separatedBy: "<script").count == 2 && html.contains("<script type=\"application/json\""))
 
     // Pseudonyms replace the name everywhere; names appear in xAPI only when asked for.
     let pseudo = try Self.run(["export", "--learner", "Ana María", "--course", course.id, "--pseudonymize"], in: dir)
@@ -198,7 +201,7 @@ import WorkshopEngine
     try FileManager.default.copyItem(atPath: "\(dir)/tampered.json", toPath: "\(dir)/records/tampered.json")
     let table = try Self.run(["roster", "\(dir)/records"], in: dir)
     #expect(table.status == 0, "\(table.stderr)")
-    #expect(table.stdout.contains("2 record(s), 1 counted"))
+    #expect(table.stdout.contains("2 records, 1 counted"))
     #expect(table.stdout.contains("TAMPERED"))
     let report = try Self.run(["roster", "\(dir)/progress", "--format", "html", "--out", "\(dir)/roster.html"], in: dir)
     #expect(report.status == 0, "\(report.stderr)")
@@ -220,6 +223,65 @@ import WorkshopEngine
     #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     let html = try String(contentsOfFile: "\(dir)/ana.html", encoding: .utf8)
     #expect(html.contains("Open Innovation Principles for AI"))
+  }
+
+  /// The code on a certificate names the achievement: exporting again later gives the same code,
+  /// the certificate file alone verifies, and the code finds its record in a folder or a roster.
+  @Test func recordIdentityAndCertificateVerification() throws {
+    let (dir, course) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: "\(dir)/records", withIntermediateDirectories: true)
+    func export(_ format: String, _ name: String) throws -> String {
+      let run = try Self.run(
+        ["export", "--learner", "Ana María", "--course", course.id, "--format", format, "--out", "\(dir)/records/\(name)"],
+        in: dir)
+      #expect(run.status == 0, "\(run.stderr)")
+      return try String(contentsOfFile: "\(dir)/records/\(name)", encoding: .utf8)
+    }
+    let first = try JSONParser.parse(try export("json", "first.json"))
+    // Export timestamps have millisecond resolution: wait (by polling) until the clock has moved.
+    let firstGenerated = try #require(first["generatedAt"]?.string)
+    var second = try JSONParser.parse(try export("json", "second.json"))
+    while second["generatedAt"]?.string == firstGenerated {
+      second = try JSONParser.parse(try export("json", "second.json"))
+    }
+    #expect(second["generatedAt"]?.string != firstGenerated)
+    #expect(second["digest"] == first["digest"] && second["id"] == first["id"])
+    let digest = try #require(first["digest"]?.string)
+    let code = RecordHash.grouped(RecordHash.verificationCode(digestHex: digest))
+
+    let certificate = try export("html", "certificate.html")
+    #expect(certificate.contains(code))
+    let alone = try Self.run(["verify", "\(dir)/records/certificate.html"], in: dir)
+    #expect(alone.status == 0, "\(alone.stdout)\(alone.stderr)")
+    #expect(alone.stdout.hasPrefix("valid:") && alone.stdout.contains(code))
+
+    // A certificate whose embedded record was edited (a better score) is refused.
+    let forged = certificate.replacingOccurrences(of: "\"score\":1,", with: "\"score\":0.99,")
+    #expect(forged != certificate)
+    try forged.write(toFile: "\(dir)/forged.html", atomically: true, encoding: .utf8)
+    let refused = try Self.run(["verify", "\(dir)/forged.html"], in: dir)
+    #expect(refused.status == 1 && refused.stdout.hasPrefix("TAMPERED:"), "\(refused.stdout)")
+    try "<html><body>hello</body></html>".write(toFile: "\(dir)/page.html", atomically: true, encoding: .utf8)
+    let page = try Self.run(["verify", "\(dir)/page.html"], in: dir)
+    #expect(page.status == 64 && page.stderr.contains("without a completion record"))
+
+    // The code alone, typed in lower case without dashes, finds the record in a folder.
+    let typed = code.replacingOccurrences(of: "-", with: "").lowercased()
+    let found = try Self.run(["verify", "--code", typed, "\(dir)/records"], in: dir)
+    #expect(found.status == 0, "\(found.stdout)\(found.stderr)")
+    #expect(found.stdout.contains("code \(code) is the record in") && found.stdout.contains("valid:"))
+    let missing = try Self.run(["verify", "--code", "AAAA-AAAA-AAAA", "\(dir)/records"], in: dir)
+    #expect(missing.status == 1 && missing.stdout.hasPrefix("NOT FOUND"))
+    let malformed = try Self.run(["verify", "--code", "ABC", "\(dir)/records"], in: dir)
+    #expect(malformed.status == 64 && malformed.stderr.contains("12 letters and digits"))
+
+    // ...and in a roster made from the records.
+    let roster = try Self.run(["roster", "\(dir)/records", "--format", "csv", "--out", "\(dir)/roster.csv"], in: dir)
+    #expect(roster.status == 0, "\(roster.stderr)")
+    let listed = try Self.run(["verify", "--code", code, "\(dir)/roster.csv"], in: dir)
+    #expect(listed.status == 0, "\(listed.stdout)\(listed.stderr)")
+    #expect(listed.stdout.hasPrefix("valid: code \(code) is Ana María"))
   }
 
   @Test func certificateNeedsAPassedCourse() throws {

@@ -53,16 +53,79 @@ import WorkshopEngine
     let parsed = try JSONParser.parse(r.fileText())
     let back = try CompletionRecord(json: parsed)
     #expect(back == r)
-    #expect(RecordHash.digest(of: parsed.removing("digest")) == r.digest)
+    #expect(CompletionRecord.computeDigest(of: parsed) == r.digest)
   }
 
-  @Test func digestCoversEveryField() throws {
+  /// Two exports of the same work, at different moments and by different versions of workshop,
+  /// carry the same id, digest and verification code.
+  @Test func identityIsTheAchievementNotTheExport() {
+    let events = Fixture.Script.finisher().events
+    let learner = Fixture.finisherRecord().learner
+    let early = RecordBuilder.build(
+      events: events, course: Fixture.course, learner: learner, generatedAt: "2026-11-27T12:00:00.000Z", engine: "0.1.0")
+    let later = RecordBuilder.build(
+      events: events, course: Fixture.course, learner: learner, generatedAt: "2027-03-01T08:30:00.000Z", engine: "0.2.0")
+    #expect(early.generatedAt != later.generatedAt)
+    #expect(early.id == later.id && early.digest == later.digest && early.verificationCode == later.verificationCode)
+    // A record of unfinished work keeps its id too: it comes from the work, not the clock.
+    var s = Fixture.Script()
+    s.start("basics")
+    s.answer("basics", "q-single", .choices([0]), raw: "a")
+    let open1 = RecordBuilder.build(events: s.events, course: Fixture.course, learner: learner, generatedAt: "2026-11-27T12:00:00.000Z")
+    let open2 = RecordBuilder.build(events: s.events, course: Fixture.course, learner: learner, generatedAt: "2026-11-28T12:00:00.000Z")
+    #expect(open1.outcome.completedAt == nil && open1.id == open2.id && open1.digest == open2.digest)
+  }
+
+  /// Every value the digest covers, changed by the smallest edit, makes the record fail
+  /// verification; the members outside it (export time, program version) do not.
+  @Test func aOneByteChangeToAnyCoveredFieldFails() throws {
     let json = try JSONParser.parse(Fixture.finisherRecord().fileText())
-    let digest = json["digest"]!.string!
-    let edited = json.setting("generatedAt", .string("2026-11-27T12:00:00.001Z"))
-    #expect(RecordHash.digest(of: edited.removing("digest")) != digest)
-    let extra = json.setting("note", .string("x"))
-    #expect(RecordHash.digest(of: extra.removing("digest")) != digest)
+    func verdict(_ edited: JSONValue) -> VerificationReport.Status {
+      RecordVerifier.verify(json: edited, course: Fixture.course, grading: .engine).report.status
+    }
+    #expect(verdict(json) == .valid)
+    let covered = CompletionRecord.identity(of: json)
+    let leaves = Self.leafCount(covered)
+    #expect(leaves > 200)
+    for index in 0..<leaves {
+      var counter = 0
+      let edited = Self.editLeaf(json, at: index, counter: &counter, skipping: CompletionRecord.membersOutsideDigest)
+      #expect(edited != json, "leaf \(index)")
+      #expect(verdict(edited) == .tampered, "leaf \(index)")
+    }
+    for member in ["generatedAt", "engine"] {
+      let edited = json.setting(member, .string("2026-11-27T12:00:00.001Z"))
+      #expect(verdict(edited) == .valid, "\(member)")
+    }
+    #expect(verdict(json.setting("note", .string("x"))) == .tampered)
+  }
+
+  static func leafCount(_ value: JSONValue) -> Int {
+    switch value {
+    case .array(let items): return items.reduce(0) { $0 + leafCount($1) }
+    case .object(let members): return members.reduce(0) { $0 + leafCount($1.1) }
+    default: return 1
+    }
+  }
+
+  /// The `index`-th leaf changed by one byte (a string's last character, a number's last digit, a
+  /// boolean flipped, null made a number).
+  static func editLeaf(_ value: JSONValue, at index: Int, counter: inout Int, skipping: [String] = []) -> JSONValue {
+    switch value {
+    case .array(let items):
+      return .array(items.map { editLeaf($0, at: index, counter: &counter) })
+    case .object(let members):
+      return .object(members.map { key, v in skipping.contains(key) ? (key, v) : (key, editLeaf(v, at: index, counter: &counter)) })
+    default:
+      defer { counter += 1 }
+      guard counter == index else { return value }
+      switch value {
+      case .string(let s): return .string(s.isEmpty ? "x" : String(s.dropLast()) + (s.last == "x" ? "y" : "x"))
+      case .number(let n): return .number(n + 1)
+      case .bool(let b): return .bool(!b)
+      default: return .number(0)
+      }
+    }
   }
 
   @Test func certificateRequiresAPassedCourse() {
@@ -96,9 +159,21 @@ import WorkshopEngine
     #expect(html.contains("Open &lt;Demo&gt; &amp; Co") && !html.contains("Open <Demo>"))
     #expect(html.contains(RecordHash.grouped(Fixture.finisherRecord().verificationCode)))
     #expect(html.contains("@page") && html.contains("@media print"))
-    for external in ["<script", "<link", "<img", "src=", "url(", "@import", "@font-face"] {
+    for external in ["<link", "<img", "src=", "url(", "@import", "@font-face"] {
       #expect(!html.contains(external), "\(external)")
     }
+    // The only script element is the record as inert data, and it reads back whole.
+    #expect(html.components(separatedBy: "<script").count == 2)
+    let embedded = try #require(CertificateExporter.embeddedRecord(inHTML: html))
+    #expect(try CompletionRecord(json: JSONParser.parse(embedded)) == Fixture.finisherRecord())
+  }
+
+  @Test func studyTimeIsSpeltForPeople() {
+    #expect(CertificateExporter.studyTime(seconds: 20) == "1 minute")
+    #expect(CertificateExporter.studyTime(seconds: 60) == "1 minute")
+    #expect(CertificateExporter.studyTime(seconds: 150) == "3 minutes")
+    #expect(CertificateExporter.studyTime(seconds: 3600) == "1 hour")
+    #expect(CertificateExporter.studyTime(seconds: 5400) == "1.5 hours")
   }
 }
 
@@ -145,7 +220,14 @@ import WorkshopEngine
   @Test func neutralisesFormulasAndQuotes() {
     #expect(CSV.cell("=SUM(A1)") == "'=SUM(A1)")
     #expect(CSV.cell("+1") == "'+1")
-    #expect(CSV.cell("-1") == "'-1")
+    // A plain negative number stays a number (item discrimination can be below zero)...
+    #expect(CSV.cell("-1") == "-1")
+    #expect(CSV.cell("-0.2531") == "-0.2531")
+    #expect(CSV.cell("-1e-05") == "-1e-05")
+    // ...anything more is neutralised.
+    for formula in ["-1+2", "-", "-1.", "-.5", "-1e", "-1e+", "-A1", "-1 ", "--1", "-1,5"] {
+      #expect(CSV.cell(formula).hasPrefix("'") || CSV.cell(formula).hasPrefix("\"'"), "\(formula)")
+    }
     #expect(CSV.cell("@cmd") == "'@cmd")
     #expect(CSV.cell("\tx") == "'\tx")
     #expect(CSV.cell("\rx") == "\"'\rx\"")

@@ -131,6 +131,8 @@ enum RosterFixture {
   @Test func goldenCSV() {
     #expect(Fixture.matchesGolden(roster.learnersCSV(entries: RosterFixture.entries(), pseudonymize: false), "roster.csv"))
     #expect(Fixture.matchesGolden(roster.itemsCSV(), "roster-items.csv"))
+    // Negative discrimination is a number a spreadsheet can sort, not text.
+    #expect(roster.itemsCSV().contains(",0.4,-0.381,") && !roster.itemsCSV().contains("'-"))
   }
 
   @Test func goldenHTMLIsSelfContained() {

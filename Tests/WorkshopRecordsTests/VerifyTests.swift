@@ -14,7 +14,7 @@ import WorkshopEngine
   func resigned(_ edit: (inout CompletionRecord) -> Void) -> JSONValue {
     var r = record
     edit(&r)
-    r.digest = RecordHash.digest(of: r.unsignedJSON())
+    r.digest = CompletionRecord.computeDigest(of: r.unsignedJSON())
     return r.json()
   }
 

@@ -65,7 +65,7 @@ import WorkshopRecords
     // Re-signing an edited record with a different key is caught by the trusted key too.
     var forged = record
     forged.lessons[0].attempts[0].responses[0].earned = 1
-    forged.digest = RecordHash.digest(of: forged.unsignedJSON())
+    forged.digest = CompletionRecord.computeDigest(of: forged.unsignedJSON())
     forged.sign(with: InstructorKey.generate())
     #expect(try verify(forged, trusting: [InstructorKey.generate().publicKeyBase64]).status == .tampered)
   }
@@ -77,7 +77,7 @@ import WorkshopRecords
     let report = try verify(edited, trusting: [key.publicKeyBase64])
     #expect(report.tampered.contains { $0.path == "digest" })
     // Recomputing the digest as well breaks the signature.
-    edited.digest = RecordHash.digest(of: edited.unsignedJSON())
+    edited.digest = CompletionRecord.computeDigest(of: edited.unsignedJSON())
     let again = try verify(edited, trusting: [key.publicKeyBase64])
     #expect(again.tampered.contains { $0.path == "signature" && $0.message.contains("does not match the record") })
     if case .invalid(let signer, _) = again.signature { #expect(signer == key.keyID) } else { Issue.record("signature not reported invalid") }
@@ -93,7 +93,7 @@ import WorkshopRecords
     // A record honestly signed but claiming a wrong answer was right (e.g. a buggy server).
     let i = try #require(record.lessons[0].attempts[0].responses.firstIndex { $0.outcome == .correct })
     record.lessons[0].attempts[0].responses[i].response = .choices([0])
-    record.digest = RecordHash.digest(of: record.unsignedJSON())
+    record.digest = CompletionRecord.computeDigest(of: record.unsignedJSON())
     record.sign(with: key)
     #expect(try verify(record, trusting: [key.publicKeyBase64]).tampered.contains { $0.path.hasSuffix(".response") })
   }
