@@ -19,9 +19,10 @@ import Testing
       "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdWebSocket",
       "HummingbirdWSClient", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix",
     ],
+    "WorkshopSync": ["WorkshopEngine", "WorkshopRecords", "AsyncHTTPClient", "NIOCore", "NIOHTTP1"],
     // CReadline is here only until the live terminal front ends move into WorkshopTerminal.
     "workshop": [
-      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopServer", "ArgumentParser",
+      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopServer", "WorkshopSync", "ArgumentParser",
       "CReadline",
     ],
   ]

@@ -41,7 +41,7 @@ public final class RalphLRS: @unchecked Sendable {
     do {
       let result = try ProcessRunner.run(
         ralph, ["auth", "-u", username, "-p", password, "-s", "all", "-M", "mailto:workshop-test@example.org", "-w"],
-        environment: ["RALPH_AUTH_FILE": file], currentDirectory: dir)
+        environment: ["RALPH_AUTH_FILE": file, "RALPH_RUNSERVER_BACKEND": "fs"], currentDirectory: dir)
       guard result.status == 0, FileManager.default.fileExists(atPath: file) else {
         return .failure(SupportError("ralph auth failed: \(result.stderr.suffix(500))"))
       }
