@@ -83,6 +83,8 @@ public final class RalphLRS: @unchecked Sendable {
     posix_spawnattr_setpgroup(&attributes, 0)
     var env = ProcessInfo.processInfo.environment
     env["RALPH_AUTH_FILE"] = auth
+    // Ralph keeps a history file in its app folder; shared between servers it gets torn.
+    env["RALPH_APP_DIR"] = folder + "/ralph-app"
     let arguments = [Self.python, Self.launcher, folder + "/data", String(port)]
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
