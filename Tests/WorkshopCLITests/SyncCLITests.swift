@@ -155,6 +155,7 @@ import WorkshopTestSupport
     }
 
     // 3. The LRS is back: one more run completes, and every statement is there exactly once.
+    lrs.dropTornWrite()
     try lrs.start()
     // Default timeouts and retries here: a loaded machine may make the fresh LRS slow to answer.
     let finish = try Self.sync(

@@ -111,6 +111,16 @@ public final class RalphLRS: @unchecked Sendable {
     while Date() < deadline, Self.accepts(port: port) { usleep(50_000) }
   }
 
+  /// Ralph's file backend has no crash recovery: killed in the middle of a write, it leaves half a
+  /// line and answers 500 to everything afterwards. Drops that half line, as a database rolls
+  /// back a write it never committed (the LRS never acknowledged it either).
+  public func dropTornWrite() {
+    let path = folder + "/data/fs_lrs.jsonl"
+    guard var data = FileManager.default.contents(atPath: path), !data.isEmpty, data.last != 0x0A else { return }
+    while let last = data.last, last != 0x0A { data.removeLast() }
+    try? data.write(to: URL(fileURLWithPath: path))
+  }
+
   /// Polls `GET /xAPI/statements` until it answers 200.
   public func waitUntilReady(timeout: TimeInterval = 180) throws {
     let deadline = Date().addingTimeInterval(timeout)
