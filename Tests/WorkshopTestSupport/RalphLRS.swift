@@ -115,6 +115,8 @@ public final class RalphLRS: @unchecked Sendable {
   /// line and answers 500 to everything afterwards. Drops that half line, as a database rolls
   /// back a write it never committed (the LRS never acknowledged it either).
   public func dropTornWrite() {
+    // Its history file (bookkeeping of reads and writes, rewritten whole each time) may be torn too.
+    try? FileManager.default.removeItem(atPath: folder + "/ralph-app/history.json")
     let path = folder + "/data/fs_lrs.jsonl"
     guard var data = FileManager.default.contents(atPath: path), !data.isEmpty, data.last != 0x0A else { return }
     while let last = data.last, last != 0x0A { data.removeLast() }
