@@ -20,6 +20,9 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    // Sending records to a Learning Record Store (workshop sync)
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
   ],
   targets: [
     // MARK: System libraries (Debian -dev packages)
@@ -55,6 +58,19 @@ let package = Package(
       dependencies: [
         "WorkshopEngine",
         .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSettings
+    ),
+
+    // MARK: Sending xAPI statements to a Learning Record Store: outbox, batching, retries.
+    .target(
+      name: "WorkshopSync",
+      dependencies: [
+        "WorkshopEngine",
+        "WorkshopRecords",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: strictSettings
     ),
@@ -104,6 +120,7 @@ let package = Package(
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
+        "WorkshopSync",
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -125,7 +142,7 @@ let package = Package(
     // MARK: Benchmarks (run with `swift run -c release workshop-bench`)
     .executableTarget(
       name: "workshop-bench",
-      dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
+      dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopSync", "WorkshopTestSupport"],
       path: "Benchmarks/workshop-bench",
       swiftSettings: strictSettings
     ),
@@ -180,6 +197,11 @@ let package = Package(
     .testTarget(
       name: "WorkshopCLITests",
       dependencies: ["WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "WorkshopSyncTests",
+      dependencies: ["WorkshopSync", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
       // Serves a built-in course until killed; the restart tests SIGKILL it.

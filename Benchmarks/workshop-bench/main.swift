@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|records|repl|all]
+//   swift run -c release workshop-bench [lint|replay|list|records|repl|all|sync]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -138,6 +138,19 @@ func benchREPL() throws {
   try REPLBenchmarks.run(binary: binary, lessons: packageRoot + "/lessons", scratch: scratch)
 }
 
+/// Runs async work to the end from the synchronous top level.
+func waitFor(_ body: @escaping @Sendable () async -> [String]) -> [String] {
+  final class Box: @unchecked Sendable { var value: [String] = [] }
+  let box = Box()
+  let done = DispatchSemaphore(value: 0)
+  Task.detached {
+    box.value = await body()
+    done.signal()
+  }
+  done.wait()
+  return box.value
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 #if DEBUG
   print("note: this is a debug build; figures are only meaningful with `-c release`")
@@ -152,6 +165,10 @@ case "digests": try printDigests()
 case "startup":
   guard let binary = workshopBinary() else { break }
   try StartupBenchmarks.run(binary: binary, lessons: packageRoot + "/lessons", scratch: scratch)
+case "sync":
+  // Not part of `all`: it needs Ralph and takes minutes.
+  let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 1000
+  waitFor { await SyncBenchmarks.run(learners: count) }.forEach { print($0) }
 case "all":
   try benchLint()
   try benchReplay()
@@ -159,6 +176,6 @@ case "all":
   RecordsBenchmarks.run().forEach { print($0) }
   try benchREPL()
 default:
-  print("usage: workshop-bench [lint|replay|list|records|repl|startup|all]")
+  print("usage: workshop-bench [lint|replay|list|records|repl|startup|all|sync [learners]]")
   exit(2)
 }

@@ -37,7 +37,7 @@ public enum XAPIExporter {
   public static func statements(record: CompletionRecord, course: Course?, options: Options = .init()) -> [JSONValue] {
     var out: [JSONValue] = []
     let lang = XAPIValidator.isLanguageTag(record.course.language) ? record.course.language : "und"
-    let courseIRI = "\(options.activityBase)/courses/\(segment(record.course.id))"
+    let courseIRI = courseActivityID(record.course.id, options: options)
     let platform = "workshop \(record.engine)"
     let actor = actor(record, options)
     let courseRef = JSONValue.object([("objectType", .string("Activity")), ("id", .string(courseIRI))])
@@ -124,6 +124,18 @@ public enum XAPIExporter {
           timestamp: at))
     }
     return out
+  }
+
+  /// The activity id of a course: the `activity` filter that finds a learner's statements about it.
+  public static func courseActivityID(_ courseID: String, options: Options) -> String {
+    "\(options.activityBase)/courses/\(segment(courseID))"
+  }
+
+  /// The learner as an xAPI agent identified by account only: the `agent` filter for their statements.
+  public static func agentFilter(_ record: CompletionRecord, options: Options) -> JSONValue {
+    var withoutName = options
+    withoutName.includeNames = false
+    return actor(record, withoutName)
   }
 
   /// The statements as the file `--format xapi` writes: a JSON array, one statement per line.

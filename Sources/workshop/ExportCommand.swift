@@ -107,56 +107,36 @@ enum RecordSource {
     init(_ d: String) { description = d }
   }
 
-  /// Loads only the course's own folder when it is named after the course, which is the usual
-  /// layout and spares parsing every other course.
   static func loadCourse(_ id: String, lessonsRoot: String) -> Course? {
-    let root = lessonsRoot.hasSuffix("/") ? String(lessonsRoot.dropLast()) : lessonsRoot
-    let folder = root + "/" + id
-    if FileManager.default.fileExists(atPath: folder + "/course.yaml"),
-      let course = LessonLoader.load(root: folder).library.course(id: id)
-    {
-      return course
-    }
-    return LessonLoader.load(root: root).library.course(id: id)
+    ProgressRecords.loadCourse(id, lessonsRoot: lessonsRoot)
   }
 
   static func build(
     learner: String, courseID: String, location: LocationOptions, pseudonymize: Bool
   ) throws(Failure) -> (CompletionRecord, Course) {
     let store = ProgressStore(root: location.progressRoot)
-    guard let id = store.resolveLearner(learner),
-      store.profile(id) != nil || FileManager.default.fileExists(atPath: store.journalPath(for: id))
-    else {
+    guard let id = ProgressRecords.learner(learner, in: store) else {
       throw Failure("no learner \"\(learner)\" in \(location.progressRoot)")
     }
     guard let course = loadCourse(courseID, lessonsRoot: location.lessonsRoot) else {
       throw Failure("no course \"\(courseID)\" in \(location.lessonsRoot)")
     }
-    let identity = try identity(store: store, id: id, progressRoot: location.progressRoot)
-    let events: [JournalEvent]
     do {
-      let read = try JournalReader.read(path: store.journalPath(for: id))
-      for w in read.warnings { CLIOutput.warn(w) }
-      events = read.events
-    } catch {
-      throw Failure("cannot read the journal of \(id.rawValue): \(error)")
-    }
-    let record = RecordBuilder.build(
-      events: events, course: course, learner: identity.record(pseudonymize: pseudonymize),
-      generatedAt: JournalEvent.timestamp())
-    return (record, course)
-  }
-
-  static func identity(store: ProgressStore, id: LearnerID, progressRoot: String) throws(Failure) -> LearnerIdentity {
-    let salt: String
-    do {
-      salt = try RecordFiles.salt(progressRoot: progressRoot)
+      let built = try ProgressRecords.build(
+        store: store, id: id, course: course, progressRoot: location.progressRoot, pseudonymize: pseudonymize)
+      for w in built.warnings { CLIOutput.warn(w) }
+      return (built.record, course)
     } catch {
       throw Failure(error.description)
     }
-    return LearnerIdentity(
-      opaqueID: LearnerIdentity.opaqueID(salt: salt, learner: id.rawValue),
-      displayName: store.profile(id)?.name ?? id.rawValue)
+  }
+
+  static func identity(store: ProgressStore, id: LearnerID, progressRoot: String) throws(Failure) -> LearnerIdentity {
+    do {
+      return try ProgressRecords.identity(store: store, id: id, progressRoot: progressRoot)
+    } catch {
+      throw Failure(error.description)
+    }
   }
 }
 

@@ -18,6 +18,7 @@ struct Workshop: ParsableCommand {
       ExportCommand.self,
       VerifyCommand.self,
       RosterCommand.self,
+      SyncCommand.self,
       ServeCommand.self,
       JoinCommand.self,
       KeysCommand.self,

@@ -19,11 +19,14 @@ import Testing
       "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",
       "HummingbirdWSClient", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix",
     ],
+    "WorkshopSync": ["WorkshopEngine", "WorkshopRecords", "AsyncHTTPClient", "NIOCore", "NIOHTTP1"],
     "WorkshopLiveTerminal": ["WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopTerminal"],
     "WorkshopCommandLine": ["ArgumentParser"],
     // The command lines parse arguments and make one call per command: no C module, not even
     // the C library, and only workshop-live links the live-session server.
-    "workshop": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "ArgumentParser"],
+    "workshop": [
+      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopSync", "WorkshopCommandLine", "ArgumentParser",
+    ],
     "workshop-live": [
       "WorkshopEngine", "WorkshopServer", "WorkshopLiveTerminal", "WorkshopCommandLine", "ArgumentParser",
     ],
