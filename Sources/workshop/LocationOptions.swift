@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkshopEngine
 
 /// Where lessons and progress live; every command takes these.
 struct LocationOptions: ParsableArguments {
@@ -22,6 +23,11 @@ struct LocationOptions: ParsableArguments {
 
   var progressRoot: String {
     progress ?? environment("WORKSHOP_PROGRESS") ?? "progress"
+  }
+
+  // Every command takes these options, so this is where a mistyped clock override is caught.
+  func validate() throws {
+    if let problem = WorkshopClock.environmentProblem { throw ValidationError(problem) }
   }
 }
 

@@ -99,7 +99,7 @@ struct Scan {
 /// `checkpoint.json`: the summary of the journal's first `length` bytes, so start-up replays
 /// only what was appended since.
 struct Checkpoint {
-  static let formatVersion = 2
+  static let formatVersion = 3
   /// Bytes of the journal the summary covers (ends just after a newline).
   var length: Int
   /// Lines in those bytes, for warnings' line numbers.
