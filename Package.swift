@@ -132,7 +132,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WorkshopTerminalTests",
-      dependencies: ["WorkshopTerminal", "WorkshopEngine", "WorkshopTestSupport"],
+      dependencies: ["WorkshopTerminal", "WorkshopEngine", "WorkshopRecords", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
     .testTarget(

@@ -35,8 +35,9 @@ public struct LearnerIdentity: Sendable, Hashable {
 ///
 /// Attempts follow the session's rules: a lesson attempt starts at `lesson-started` (the
 /// session only emits it for a lesson not in progress; an open attempt with nothing in it is
-/// continued instead) or `lesson-restarted`, and ends at `lesson-completed`. A question's points in an attempt are the best of its answers; the
-/// attempt's score is the one the session recorded when the attempt ended.
+/// continued instead) or `lesson-restarted`, and ends at `lesson-completed`. A question's points in
+/// an attempt are those of its best answer (`Scoring.counted`); the attempt's score is the one the
+/// session showed when the attempt ended, which `RecordVerifier` checks follows from them.
 public enum RecordBuilder {
   public static func build(
     events: [JournalEvent], course: Course, learner: CompletionRecord.Learner,
@@ -166,7 +167,7 @@ public enum RecordBuilder {
         guard let qid = e.question, let response = e.response else { continue }
         let question = lesson?.question(id: qid)
         let earned = e.earned ?? 0
-        best[qid] = max(best[qid] ?? 0, earned)
+        best[qid] = Scoring.counted(previous: best[qid], answer: earned)
         responses.append(
           .init(
             question: qid, questionDigest: e.questionDigest ?? "",
@@ -243,7 +244,7 @@ public enum RecordBuilder {
     let seconds = lessons.reduce(0) { $0 + $1.seconds }
     let score: Double? =
       required.contains { $0.bestAttempt != nil }
-      ? (possible > 0 ? min(1, earned / possible) : 1) : nil
+      ? Scoring.share(earned: earned, possible: possible) : nil
     return .init(
       completed: completed, passed: completed, decided: decided, score: score, earned: earned,
       possible: possible, passMark: passMark,

@@ -237,7 +237,7 @@ public enum RecordVerifier {
           if !a.asked.contains(resp.question) {
             report.tamper("\(rp).question", "question was not among those asked in this attempt")
           }
-          best[resp.question] = max(best[resp.question] ?? 0, resp.earned)
+          best[resp.question] = Scoring.counted(previous: best[resp.question], answer: resp.earned)
         }
         if let drawn = a.drawn, drawn != a.asked {
           report.tamper("\(ap).asked", "differs from the questions drawn")
@@ -255,13 +255,13 @@ public enum RecordVerifier {
           report.tamper("\(ap).earned", "\(JSONWriter.number(a.earned)) points recorded, the responses add up to \(JSONWriter.number(earned))")
         }
         if let score = a.score {
-          let expected = a.possible > 0 ? min(1, earned / a.possible) : 1
+          let expected = Scoring.share(earned: earned, possible: a.possible)
           if !close(score, expected) {
             report.tamper(
               "\(ap).score",
               "score \(JSONWriter.number(score)) does not follow from the responses (\(JSONWriter.number(expected)))")
           }
-          if let passed = a.passed, passed != (score + 1e-9 >= lesson.policy.passMark) {
+          if let passed = a.passed, passed != Scoring.passes(share: score, passMark: lesson.policy.passMark) {
             report.tamper("\(ap).passed", "does not follow from score and pass mark")
           }
         }

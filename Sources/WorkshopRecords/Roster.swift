@@ -132,9 +132,11 @@ public struct ItemStatistics: Sendable, Hashable {
   public var answered: Int
   /// Learners whose first answer was fully correct.
   public var correct: Int
-  /// Share of first answers that were fully correct (answered learners).
+  /// Classical difficulty: the mean proportion of the points the first answers earned (their
+  /// credit), over the learners who answered; nil ("no data") when nobody did.
   public var difficulty: Double?
-  /// Point-biserial correlation between first-answer correctness and the rest score.
+  /// Correlation between the first answer's credit and the learner's rest score (the
+  /// point-biserial when every answer is fully right or wrong); nil when undefined.
   public var discrimination: Double?
   public var skipRate: Double?
   public var hintRate: Double?
@@ -248,7 +250,11 @@ public struct Roster: Sendable {
     var seconds: Double
   }
 
-  static func itemAnalysis(_ records: [CompletionRecord], course: Course?, minimumForFlags: Int) -> [ItemStatistics] {
+  /// Item statistics over counted records; the live session's roster uses it too, so the
+  /// statistics mean the same everywhere.
+  public static func itemAnalysis(
+    _ records: [CompletionRecord], course: Course?, minimumForFlags: Int = defaultMinimumForFlags
+  ) -> [ItemStatistics] {
     // Per learner: first answers to each question of the counted attempts, and skips. Items
     // are numbered as they are met so the per-answer work is array indexing, not string keys.
     var itemIndex: [String: [String: Int]] = [:]
@@ -306,8 +312,8 @@ public struct Roster: Sendable {
       var stats = ItemStatistics(
         courseID: records.first?.course.id ?? "", lessonID: m.lesson, questionID: m.question, type: m.type,
         asked: askedCount, answered: n, correct: correct,
-        difficulty: n > 0 ? Double(correct) / Double(n) : nil,
-        discrimination: pointBiserial(obs.map { ($0.obs.correct, totals[$0.learner] - $0.obs.credit) }),
+        difficulty: n > 0 ? obs.reduce(0) { $0 + $1.obs.credit } / Double(n) : nil,
+        discrimination: itemRestCorrelation(obs.map { ($0.obs.credit, totals[$0.learner] - $0.obs.credit) }),
         skipRate: askedCount > 0 ? Double(skipped[i]) / Double(askedCount) : nil,
         hintRate: n > 0 ? Double(obs.filter(\.obs.hinted).count) / Double(n) : nil,
         meanSeconds: n > 0 ? obs.reduce(0) { $0 + $1.obs.seconds } / Double(n) : nil,
@@ -339,21 +345,24 @@ public struct Roster: Sendable {
     }
   }
 
-  /// r_pb = (M1 − M0) / s · √(p·q), with s the population standard deviation of the rest
-  /// scores; nil when everybody (or nobody) was right or the rest scores do not vary.
-  static func pointBiserial(_ pairs: [(item: Double, rest: Double)]) -> Double? {
-    let n = Double(pairs.count)
+  /// Pearson's r between item scores (credit, 0…1) and rest scores. With items scored 0 or 1
+  /// this is the point-biserial r_pb = (M1 − M0) / s · √(p·q). nil with fewer than two pairs or
+  /// when either side does not vary (everybody, or nobody, right).
+  static func itemRestCorrelation(_ pairs: [(item: Double, rest: Double)]) -> Double? {
     guard pairs.count >= 2 else { return nil }
-    let right = pairs.filter { $0.item >= 1 }
-    let wrong = pairs.filter { $0.item < 1 }
-    guard !right.isEmpty, !wrong.isEmpty else { return nil }
-    let mean = pairs.reduce(0) { $0 + $1.rest } / n
-    let variance = pairs.reduce(0) { $0 + ($1.rest - mean) * ($1.rest - mean) } / n
-    guard variance > 1e-12 else { return nil }
-    let m1 = right.reduce(0) { $0 + $1.rest } / Double(right.count)
-    let m0 = wrong.reduce(0) { $0 + $1.rest } / Double(wrong.count)
-    let p = Double(right.count) / n
-    return (m1 - m0) / variance.squareRoot() * (p * (1 - p)).squareRoot()
+    let n = Double(pairs.count)
+    let meanItem = pairs.reduce(0) { $0 + $1.item } / n
+    let meanRest = pairs.reduce(0) { $0 + $1.rest } / n
+    var covariance = 0.0
+    var itemVariance = 0.0
+    var restVariance = 0.0
+    for (item, rest) in pairs {
+      covariance += (item - meanItem) * (rest - meanRest)
+      itemVariance += (item - meanItem) * (item - meanItem)
+      restVariance += (rest - meanRest) * (rest - meanRest)
+    }
+    guard itemVariance > 1e-12, restVariance > 1e-12 else { return nil }
+    return covariance / (itemVariance * restVariance).squareRoot()
   }
 
   static func flags(_ s: ItemStatistics, minimum: Int) -> [String] {

@@ -185,9 +185,9 @@ extension Roster {
       </head>
       <body>
       <h1>Workshop roster</h1>
-      <p>Generated \(e(generatedAt)). Difficulty is the share of first answers that were fully correct;
-      discrimination is the point-biserial correlation between a first answer being right and the rest of
-      the learner's first-answer credit. Flags need at least \(minimumForFlags) answers.</p>
+      <p>Generated \(e(generatedAt)). Difficulty is the mean proportion of the points first answers
+      earned (their credit); discrimination is the correlation between a first answer's credit and the rest
+      of the learner's first-answer credit (the point-biserial when answers are right or wrong). Flags need at least \(minimumForFlags) answers.</p>
       \(body)
       </body>
       </html>

@@ -874,8 +874,8 @@ public struct Classroom: Sendable {
       else { return }
       let key = Self.key(lesson: l, question: qid)
       let attempts = fact.attempt ?? 1
-      let earned = max(fact.earned ?? 0, participants[pid]?.answers[key]?.earned ?? 0)
-      let finished = outcome == .correct || attempts >= policy(for: lesson).effectiveAttempts
+      let earned = Scoring.counted(previous: participants[pid]?.answers[key]?.earned, answer: fact.earned ?? 0)
+      let finished = QuestionStanding(attempts: attempts, outcome: outcome).isDone(policy: policy(for: lesson))
       let state = AnswerState(
         attempts: attempts, raw: fact.raw ?? "", response: response, outcome: outcome,
         credit: fact.credit ?? 0, earned: earned, ms: fact.ms, at: fact.at, finished: finished)

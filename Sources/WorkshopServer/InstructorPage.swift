@@ -174,7 +174,7 @@ enum InstructorPage {
         $("roster").replaceChildren(head(["Participant", "Answered", "Right", "Score", "Passed"]),
           ...r.rows.filter(x => !x.removed).map(x => line([hide ? x.alias : x.name, x.answered, x.correct, pct(x.score), x.passed ? "yes" : "no"])));
         $("items").replaceChildren(head(["#", "Question", "Answered", "Difficulty", "Discrimination", "Most common wrong answer"]),
-          ...r.items.map(i => line([i.number, i.question, i.answered, pct(i.difficulty), i.discrimination == null ? "—" : i.discrimination.toFixed(2), i.commonWrong || ""])));
+          ...r.items.map(i => line([i.number, i.question, i.answered, i.difficulty == null ? "no data" : pct(i.difficulty), i.discrimination == null ? "—" : i.discrimination.toFixed(2), i.commonWrong || ""])));
       }
     }
 

@@ -55,7 +55,7 @@ public enum LiveCompletion {
         switch fact.kind {
         case .answered:
           settled.insert(qid)
-          best[qid] = max(best[qid] ?? 0, fact.earned ?? 0)
+          best[qid] = Scoring.counted(previous: best[qid], answer: fact.earned ?? 0)
           events.append(
             JournalEvent(
               id: id(), at: at(fact.at), kind: .answerSubmitted, course: room.course.id, lesson: lesson.id,
@@ -85,14 +85,14 @@ public enum LiveCompletion {
             id: id(), at: at(end), kind: .questionSkipped, course: room.course.id, lesson: lesson.id,
             question: q.id, questionDigest: q.digest))
       }
-      let possible = questions.reduce(0) { $0 + $1.points }
-      let earned = best.values.reduce(0, +)
-      let score = possible > 0 ? min(1, earned / possible) : 1
+      let score = Scoring.lessonScore(
+        earned: questions.map { best[$0.id] ?? 0 }, possible: questions.map(\.points),
+        passMark: policy.passMark)
       events.append(
         JournalEvent(
           id: id(), at: at(end), kind: .lessonCompleted, course: room.course.id, lesson: lesson.id,
-          lessonDigest: lesson.digest, seconds: Double(max(0, end - opened)) / 1000, score: score,
-          passed: score + 1e-9 >= policy.passMark))
+          lessonDigest: lesson.digest, seconds: Double(max(0, end - opened)) / 1000, score: score.share,
+          passed: score.passed))
     }
     return events
   }
@@ -118,10 +118,10 @@ public enum LiveCompletion {
     var any = false
     for (lesson, questions) in room.scoredQuestions() {
       any = true
-      let lp = questions.reduce(0) { $0 + $1.points }
-      let le = questions.reduce(0.0) { $0 + (room.participants[pid]?.answers[Classroom.key(lesson: lesson.id, question: $1.id)]?.earned ?? 0) }
-      let score = lp > 0 ? min(1, le / lp) : 1
-      if score + 1e-9 < room.policy(for: lesson).passMark { passed = false }
+      let score = Scoring.lessonScore(
+        earned: questions.map { room.participants[pid]?.answers[Classroom.key(lesson: lesson.id, question: $0.id)]?.earned ?? 0 },
+        possible: questions.map(\.points), passMark: room.policy(for: lesson).passMark)
+      if !score.passed { passed = false }
     }
     return (earned, possible, possible > 0 ? earned / possible : 0, any && passed)
   }

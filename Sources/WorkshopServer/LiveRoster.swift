@@ -1,5 +1,6 @@
 import Foundation
 import WorkshopEngine
+import WorkshopRecords
 
 /// The end-of-session roster: one row per participant and an item analysis per question.
 public struct LiveRoster: Sendable, Hashable, Codable {
@@ -16,15 +17,16 @@ public struct LiveRoster: Sendable, Hashable, Codable {
     public var passed: Bool
   }
 
-  /// Classical item statistics: difficulty is the share who got it right; discrimination is
-  /// that share among the top 27% of scorers minus the share among the bottom 27%.
+  /// One question asked in the session. Difficulty and discrimination are the records roster's
+  /// (`Roster.itemAnalysis`) over the participants' records, so they mean the same as in
+  /// `workshop roster`; nil is "no data" (nobody answered, or the statistic is undefined).
   public struct Item: Sendable, Hashable, Codable {
     public var number: Int
     public var lesson: String
     public var question: String
     public var answered: Int
     public var correct: Int
-    public var difficulty: Double
+    public var difficulty: Double?
     public var discrimination: Double?
     public var commonWrong: String?
   }
@@ -50,10 +52,10 @@ public struct LiveRoster: Sendable, Hashable, Codable {
           earned: totals.earned, possible: totals.possible, score: totals.score, passed: totals.passed))
     }
     let active = rows.filter { !$0.removed }
-    let ranked = active.sorted { $0.score > $1.score }
-    let groupSize = Int((Double(ranked.count) * 0.27).rounded(.up))
-    let top = Set(ranked.prefix(groupSize).map(\.participant))
-    let bottom = Set(ranked.suffix(groupSize).map(\.participant))
+    let records = active.compactMap { LiveCompletion.record(for: $0.participant, in: room) }
+    let statistics = Dictionary(
+      Roster.itemAnalysis(records, course: LiveCompletion.course(of: room)).map { ($0.key, $0) },
+      uniquingKeysWith: { first, _ in first })
     var items: [Item] = []
     var number = 0
     for (lesson, questions) in room.scoredQuestions() {
@@ -63,7 +65,6 @@ public struct LiveRoster: Sendable, Hashable, Codable {
         var answered = 0
         var correct = 0
         var wrong: [String: Int] = [:]
-        func right(_ pid: String) -> Bool { room.participants[pid]?.answers[key]?.outcome == .correct }
         for row in active {
           guard let a = room.participants[row.participant]?.answers[key] else { continue }
           answered += 1
@@ -72,16 +73,11 @@ public struct LiveRoster: Sendable, Hashable, Codable {
             wrong[room.checker.describe(a.response, for: q, order: canonical), default: 0] += 1
           }
         }
-        var discrimination: Double?
-        if groupSize >= 2 && top.isDisjoint(with: bottom) {
-          let hi = Double(top.filter(right).count) / Double(groupSize)
-          let lo = Double(bottom.filter(right).count) / Double(groupSize)
-          discrimination = hi - lo
-        }
+        let statistic = statistics["\(lesson.id)/\(q.id)"]
         items.append(
           Item(
             number: number, lesson: lesson.id, question: q.id, answered: answered, correct: correct,
-            difficulty: active.isEmpty ? 0 : Double(correct) / Double(active.count), discrimination: discrimination,
+            difficulty: statistic?.difficulty, discrimination: statistic?.discrimination,
             commonWrong: wrong.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key))
       }
     }
@@ -148,7 +144,7 @@ public struct LiveRoster: Sendable, Hashable, Codable {
     h += "<th>Difficulty</th><th>Discrimination</th><th>Most common wrong answer</th></tr>\n"
     for i in items {
       h += "<tr><td>\(i.number)</td><td>\(esc(i.lesson))/\(esc(i.question))</td><td class=num>\(i.answered)</td>"
-      h += "<td class=num>\(i.correct)</td><td class=num>\(pct(i.difficulty))</td>"
+      h += "<td class=num>\(i.correct)</td><td class=num>\(i.difficulty.map(pct) ?? "no data")</td>"
       h += "<td class=num>\(i.discrimination.map { String(format: "%.2f", $0) } ?? "—")</td>"
       h += "<td>\(esc(i.commonWrong ?? ""))</td></tr>\n"
     }

@@ -125,7 +125,7 @@ enum Fixture {
       let attempt = (attempts[lessonID]?[qid] ?? 0) + 1
       attempts[lessonID, default: [:]][qid] = attempt
       let earned = Scoring.earned(points: q.points, credit: grade.credit, attempt: attempt, hintsShown: hints[lessonID]?[qid] ?? 0, policy: l.policy)
-      best[lessonID, default: [:]][qid] = max(best[lessonID]?[qid] ?? 0, earned)
+      best[lessonID, default: [:]][qid] = Scoring.counted(previous: best[lessonID]?[qid], answer: earned)
       let (id, at) = stamp(seconds)
       events.append(JournalEvent(id: id, at: at, kind: .answerSubmitted, course: course.id, lesson: lessonID, lessonDigest: l.digest, question: qid, questionDigest: q.digest, raw: raw, response: response, outcome: grade.outcome, credit: grade.credit, earned: earned, attempt: attempt, seconds: seconds))
     }
@@ -133,12 +133,12 @@ enum Fixture {
     mutating func complete(_ lessonID: String) {
       let l = lesson(lessonID)
       let asked = drawn[lessonID] ?? l.questions.map(\.id)
-      let total = asked.reduce(0.0) { $0 + l.question(id: $1)!.points }
-      let earned = asked.reduce(0.0) { $0 + (best[lessonID]?[$1] ?? 0) }
-      let score = total > 0 ? min(1, earned / total) : 1
+      let score = Scoring.lessonScore(
+        earned: asked.map { best[lessonID]?[$0] ?? 0 }, possible: asked.map { l.question(id: $0)!.points },
+        passMark: l.policy.passMark)
       let (id, at) = stamp(3)
       let seconds = Double(clock - (started[lessonID] ?? clock)) / 1000
-      events.append(JournalEvent(id: id, at: at, kind: .lessonCompleted, course: course.id, lesson: lessonID, lessonDigest: l.digest, seconds: seconds.rounded(), score: score, passed: score + 1e-9 >= l.policy.passMark))
+      events.append(JournalEvent(id: id, at: at, kind: .lessonCompleted, course: course.id, lesson: lessonID, lessonDigest: l.digest, seconds: seconds.rounded(), score: score.share, passed: score.passed))
     }
 
     /// A learner who finishes everything: one wrong first try, a hint, a restart of the

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import WorkshopTestSupport
 import WorkshopEngine
 import WorkshopRecords
 @testable import WorkshopServer
@@ -48,8 +49,7 @@ import WorkshopRecords
       // Ana's Wi-Fi drops; she comes back with her token and finds her answer.
       clients["Ana"]!.drop()
       #expect(await clients["Ana"]!.waitUntilClosed())
-      try await Task.sleep(for: .milliseconds(200))
-      #expect(await host.view().people.first { $0.id == "ana" }?.connected == false)
+      #expect(await eventually { await host.view().people.first { $0.id == "ana" }?.connected == false })
       let ana = LiveClient(url: url)
       ana.send(LearnerRequest(type: .resume, token: tokens["Ana"]))
       let back = await ana.next { $0.type == .item }

@@ -27,7 +27,8 @@ public struct LessonState: Sendable, Hashable {
   /// Passed in any attempt: what course completion counts.
   public var everPassed: Bool
   public var bestScore: Double?
-  /// Points earned so far in the current attempt (valid answers only) and points available.
+  /// Points counted so far in the current attempt (valid answers only, the best of each
+  /// question's) and points available.
   public var earned: Double
   public var possible: Double
   /// Active time in the lesson, all attempts.
@@ -88,7 +89,7 @@ public enum ProgressDeriver {
         continue
       }
       answers[id] = answer
-      earned += answer.earned ?? 0
+      earned += QuestionStanding(answer).earned
       if answer.settled || answer.attemptsUsed >= maxAttempts { finished.insert(id) }
     }
 
@@ -128,14 +129,7 @@ public enum ProgressDeriver {
   /// The items in the order this learner meets them. With a draw, the pages before the first
   /// question come first, then the drawn questions in the order drawn, then the other pages.
   public static func itemSequence(_ lesson: Lesson, draw: DrawRecord?) -> [LessonItem] {
-    guard lesson.draw != nil, let draw else { return lesson.items }
-    let questions = Dictionary(lesson.questions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    let firstQuestion = lesson.items.firstIndex { if case .question = $0 { true } else { false } }
-      ?? lesson.items.count
-    let before = lesson.items[..<firstQuestion]
-    let after = lesson.items[firstQuestion...].filter { if case .page = $0 { true } else { false } }
-    let drawn = draw.questions.compactMap { questions[$0].map(LessonItem.question) }
-    return Array(before) + drawn + after
+    LessonAttempt.items(of: lesson, drawn: draw?.questions)
   }
 
   /// Resume at the step after the last accepted answer (or at the page last viewed, or at the

@@ -1,20 +1,5 @@
 import WorkshopEngine
 
-/// Where a learner stands on one question in the lesson's current attempt.
-struct AnswerRecord: Sendable, Hashable {
-  var attempts = 0
-  var hints = 0
-  var skipped = false
-  var outcome: Grade.Outcome? = nil
-  /// Points earned by the last answer (what the lesson's score counts).
-  var earned = 0.0
-  var response: Response? = nil
-
-  func isDone(policy: Policy) -> Bool {
-    skipped || outcome == .correct || attempts >= policy.effectiveAttempts
-  }
-}
-
 /// The engine's derived lesson state, reduced to what the session needs to resume a lesson.
 ///
 /// This is the one place that reads `LessonState` and the journal summary's records, so a
@@ -22,7 +7,7 @@ struct AnswerRecord: Sendable, Hashable {
 struct LessonProgress: Sendable {
   var status: LessonState.Status = .notStarted
   var resumeItemID: String? = nil
-  var records: [String: AnswerRecord] = [:]
+  var records: [String: QuestionStanding] = [:]
   /// Question ids drawn for the current attempt of a lesson with `draw`.
   var drawn: [String]? = nil
   /// Attempts begun so far (starts and restarts); 0 when never started.
@@ -39,11 +24,7 @@ struct LessonProgress: Sendable {
     attempt = state.attempt
     lastActivity = state.lastActivity
     if lesson.draw != nil, let draw = record?.currentDraw { drawn = draw.questions }
-    for (id, q) in state.answers {
-      records[id] = AnswerRecord(
-        attempts: q.attemptsUsed, hints: q.hintsShown, skipped: q.skipped, outcome: q.lastOutcome,
-        earned: q.earned ?? 0, response: q.response)
-    }
+    records = state.answers.mapValues(QuestionStanding.init)
     let earlier = state.completions.reduce(0) { $0 + ($1.seconds ?? 0) }
     attemptSeconds = max(0, state.seconds - earlier)
   }

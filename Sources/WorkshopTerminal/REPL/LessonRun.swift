@@ -1,38 +1,32 @@
 import Foundation
 import WorkshopEngine
 
-/// One lesson being taken: the items in the order asked, the position, and the answers so far
-/// in the current attempt.
+/// One lesson being taken: the engine's attempt (items, position, answers and scoring) plus what
+/// only the terminal needs to know.
 struct LessonRun {
   var course: Course
-  var lesson: Lesson
   /// Position of the lesson in its course, 1-based.
   var number: Int
-  var items: [LessonItem]
-  var index = 0
-  var records: [String: AnswerRecord] = [:]
-  var shownAt: Date
+  var attempt: LessonAttempt
   var confirmingRestart = false
   /// After the end-of-lesson summary: Enter moves on to `next` (or the menu).
   var finished = false
 
-  var policy: Policy { lesson.policy }
+  var lesson: Lesson { attempt.lesson }
+  var items: [LessonItem] { attempt.items }
+  var index: Int {
+    get { attempt.index }
+    set { attempt.index = newValue }
+  }
+  var policy: Policy { attempt.policy }
   var isExam: Bool { policy.mode == .exam }
   var lessonCount: Int { course.lessons.count }
-
-  var questions: [Question] {
-    items.compactMap { if case .question(let q) = $0 { q } else { nil } }
-  }
-
+  var questions: [Question] { attempt.questions }
   var current: LessonItem { items[index] }
 
-  func presentation(_ q: Question, learner: String) -> Presentation {
-    Shuffler.presentation(for: q, learner: learner, shuffle: policy.shuffle)
-  }
-
-  func record(_ q: Question) -> AnswerRecord { records[q.id] ?? AnswerRecord() }
-
-  func isDone(_ q: Question) -> Bool { record(q).isDone(policy: policy) }
+  func presentation(_ q: Question) -> Presentation { attempt.presentation(q) }
+  func record(_ q: Question) -> QuestionStanding { attempt.standing(q) }
+  func isDone(_ q: Question) -> Bool { attempt.isDone(q) }
 
   /// 1-based page number of the item at `i` among the run's pages, and the page count.
   func pagePosition(_ i: Int) -> (Int, Int) {

@@ -15,31 +15,29 @@ extension SessionController {
     case .notStarted, .passed, .notPassed: fresh = true
     case .inProgress: fresh = false
     }
-    let now = clock()
-    var run = LessonRun(
-      course: course, lesson: lesson, number: number, items: lesson.items,
-      shownAt: now)
-    var drawn = fresh ? nil : progress.drawn
     if fresh {
       emit(
         &out,
         JournalEvent(
           at: self.now(), kind: .lessonStarted, course: course.id, lesson: lesson.id,
           lessonDigest: lesson.digest))
-    } else {
-      run.records = progress.records
     }
+    var drawn = fresh ? nil : progress.drawn
     if let count = lesson.draw, drawn == nil {
       drawn = draw(course: course, lesson: lesson, count: count, attempt: progress.attempt + (fresh ? 1 : 0), out: &out)
     }
-    if let drawn { run.items = Self.items(of: lesson, drawn: drawn) }
+    var run = LessonRun(
+      course: course, number: number,
+      attempt: LessonAttempt(
+        courseID: course.id, lesson: lesson, learner: learnerKey, drawn: drawn,
+        standings: fresh ? [:] : progress.records, clock: clock))
 
     out.say(lessonHeader(run))
     if fresh, !lesson.summary.isEmpty {
       out.say(wrapped(clean(lesson.summary, newlines: false), .italic))
     }
     if !fresh {
-      run.index = resumeIndex(run, progress.resumeItemID)
+      run.index = run.attempt.resumeIndex(at: progress.resumeItemID)
       out.say(wrapped(Copy.resuming(position(run, run.index))))
     }
     out.blank()
@@ -61,34 +59,6 @@ extension SessionController {
         lessonDigest: lesson.digest, attempt: max(1, attempt), questions: result.questionIDs,
         seed: result.seed))
     return result.questionIDs
-  }
-
-  /// The pages before the first question, then the drawn questions in the order drawn, then
-  /// the remaining pages (the order the progress deriver resumes in).
-  static func items(of lesson: Lesson, drawn: [String]) -> [LessonItem] {
-    let first = lesson.items.firstIndex { if case .question = $0 { true } else { false } }
-      ?? lesson.items.count
-    let after = lesson.items[first...].filter { if case .page = $0 { true } else { false } }
-    let questions = drawn.compactMap { lesson.question(id: $0).map(LessonItem.question) }
-    return Array(lesson.items[..<first]) + questions + after
-  }
-
-  func resumeIndex(_ run: LessonRun, _ itemID: String?) -> Int {
-    if let itemID, let i = run.items.firstIndex(where: { $0.id == itemID }) {
-      if case .question(let q) = run.items[i], run.isDone(q) {
-        return firstOpen(run, from: i) ?? i
-      }
-      return i
-    }
-    return firstOpen(run, from: 0) ?? 0
-  }
-
-  /// The first question at or after `from` still waiting for an answer.
-  func firstOpen(_ run: LessonRun, from: Int) -> Int? {
-    for i in from..<run.items.count {
-      if case .question(let q) = run.items[i], !run.isDone(q) { return i }
-    }
-    return nil
   }
 
   // MARK: - Input
@@ -113,11 +83,10 @@ extension SessionController {
     case .empty, .command(.next):
       advance(&run, out: &out)
     case .command(.back):
-      if run.index == 0 {
-        out.say(Copy.atStart)
+      if let step = run.attempt.back() {
+        render(step, run: run, out: &out)
       } else {
-        run.index -= 1
-        show(&run, out: &out, navigated: true)
+        out.say(Copy.atStart)
       }
     case .command(.hint):
       hint(&run, out: &out)
@@ -167,16 +136,25 @@ extension SessionController {
     }
   }
 
+  /// Active time in the current attempt, across sessions, as the journal measures it.
+  func attemptSeconds(course: Course, lesson: Lesson) -> Double {
+    progress(course: course, lesson: lesson).attemptSeconds
+  }
+
   mutating func advance(_ run: inout LessonRun, out: inout SessionOutput) {
-    if case .question(let q) = run.current, !run.isDone(q) {
-      out.say(Copy.answerFirst(skip: run.policy.skipAllowed))
-      return
-    }
-    if run.index + 1 < run.items.count {
-      run.index += 1
-      show(&run, out: &out, navigated: true)
-    } else {
-      finish(&run, out: &out)
+    let (course, lesson) = (run.course, run.lesson)
+    let step = run.attempt.advance(seconds: attemptSeconds(course: course, lesson: lesson))
+    render(step, run: &run, out: &out)
+  }
+
+  mutating func render(_ step: AdvanceStep, run: inout LessonRun, out: inout SessionOutput) {
+    switch step {
+    case .answerFirst(let skipAllowed):
+      out.say(Copy.answerFirst(skip: skipAllowed))
+    case .shown(let shown):
+      render(shown, run: run, out: &out)
+    case .finished(let finish):
+      render(finish, run: &run, out: &out)
     }
   }
 
@@ -186,14 +164,13 @@ extension SessionController {
       JournalEvent(
         at: now(), kind: .lessonRestarted, course: run.course.id, lesson: run.lesson.id,
         lessonDigest: run.lesson.digest))
-    run.records = [:]
-    run.index = 0
-    run.finished = false
+    var drawn: [String]? = nil
     if let count = run.lesson.draw {
       let attempt = progress(course: run.course, lesson: run.lesson).attempt
-      let drawn = draw(course: run.course, lesson: run.lesson, count: count, attempt: max(1, attempt), out: &out)
-      run.items = Self.items(of: run.lesson, drawn: drawn)
+      drawn = draw(course: run.course, lesson: run.lesson, count: count, attempt: max(1, attempt), out: &out)
     }
+    run.attempt.restart(drawn: drawn)
+    run.finished = false
     out.say(Copy.restarted)
     out.blank()
     show(&run, out: &out, navigated: true)
@@ -202,57 +179,35 @@ extension SessionController {
   // MARK: - Questions
 
   mutating func answer(_ text: String, raw: String, run: inout LessonRun, out: inout SessionOutput) {
-    guard case .question(let q) = run.current else {
+    let answer: LessonAttempt.GradedAnswer
+    switch run.attempt.answer(text, raw: raw) {
+    case .notAQuestion:
       out.say(Copy.noQuestionHere)
       return
-    }
-    var record = run.record(q)
-    if record.isDone(policy: run.policy) {
+    case .alreadyDone:
       out.say(Copy.alreadyAnswered)
       return
-    }
-    let p = run.presentation(q, learner: learnerKey)
-    let response: Response
-    switch ResponseParser.parse(text, for: q, presentation: p) {
-    case .failure(let error):
-      out.say(wrapped(clean(error.message, newlines: false) + " " + Copy.noAttemptUsed))
+    case .unreadable(let message):
+      out.say(wrapped(clean(message, newlines: false) + " " + Copy.noAttemptUsed))
       return
-    case .success(let r):
-      response = r
+    case .graded(let graded):
+      answer = graded
     }
-    let grade = Grader.grade(q, response)
-    let attempt = record.attempts + 1
-    let earned = Scoring.earned(
-      points: q.points, credit: grade.credit, attempt: attempt, hintsShown: record.hints,
-      policy: run.policy)
-    let seconds = max(0, clock().timeIntervalSince(run.shownAt))
-    emit(
-      &out,
-      JournalEvent(
-        at: now(), kind: .answerSubmitted, course: run.course.id, lesson: run.lesson.id,
-        lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest,
-        raw: raw, response: response, outcome: grade.outcome,
-        credit: grade.credit, earned: earned, attempt: attempt,
-        seconds: (seconds * 1000).rounded() / 1000))
-    record.attempts = attempt
-    record.outcome = grade.outcome
-    record.earned = earned
-    record.response = response
-    run.records[q.id] = record
-
+    emit(&out, answer.journaling)
+    let q = answer.question
     if run.isExam {
       out.say(Copy.answerSaved)
       out.blank()
       advance(&run, out: &out)
       return
     }
-    out.say(verdict(grade.outcome))
-    for f in grade.feedback where !f.isEmpty {
+    out.say(verdict(answer.grade.outcome))
+    for f in answer.grade.feedback where !f.isEmpty {
       out.say(markdown(f))
     }
-    if record.isDone(policy: run.policy) {
-      if grade.outcome != .correct {
-        out.say(wrapped(Copy.rightAnswer(rightAnswer(q, p))))
+    if answer.done {
+      if answer.grade.outcome != .correct {
+        out.say(wrapped(Copy.rightAnswer(rightAnswer(q, answer.presentation))))
       }
       if !q.explanation.isEmpty {
         out.blank()
@@ -261,100 +216,64 @@ extension SessionController {
       out.blank()
       out.say(footer(Copy.pressEnter))
     } else {
-      let hintsLeft = run.policy.hintsAllowed && record.hints < q.hints.count
-      out.say(wrapped(Copy.tryAgain(attempt: attempt + 1, of: run.policy.effectiveAttempts, hint: hintsLeft)))
+      out.say(wrapped(Copy.tryAgain(attempt: answer.attempt + 1, of: run.policy.effectiveAttempts, hint: answer.hintsLeft > 0)))
     }
   }
 
   mutating func hint(_ run: inout LessonRun, out: inout SessionOutput) {
-    guard case .question(let q) = run.current else {
-      out.say(Copy.noQuestionHere)
-      return
-    }
-    var record = run.record(q)
-    if record.isDone(policy: run.policy) {
-      out.say(Copy.alreadyAnswered)
-      return
-    }
-    guard run.policy.hintsAllowed else {
-      out.say(Copy.hintsOff)
-      return
-    }
-    guard record.hints < q.hints.count else {
-      out.say(q.hints.isEmpty ? Copy.noHints : Copy.noMoreHints)
-      return
-    }
-    record.hints += 1
-    run.records[q.id] = record
-    emit(
-      &out,
-      JournalEvent(
-        at: now(), kind: .hintShown, course: run.course.id, lesson: run.lesson.id,
-        lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest,
-        hint: record.hints))
-    let label = Copy.hintLabel(record.hints, of: q.hints.count)
-    out.say(style(label, .accent))
-    out.say(markdown(q.hints[record.hints - 1]))
-    if run.policy.hintCost > 0 {
-      out.say(footer(Copy.hintCost(run.policy.hintCost)))
+    switch run.attempt.hint() {
+    case .notAQuestion: out.say(Copy.noQuestionHere)
+    case .alreadyDone: out.say(Copy.alreadyAnswered)
+    case .hintsOff: out.say(Copy.hintsOff)
+    case .noHints: out.say(Copy.noHints)
+    case .noMoreHints: out.say(Copy.noMoreHints)
+    case .shown(let text, let number, let count, let cost, let journaling):
+      emit(&out, journaling)
+      out.say(style(Copy.hintLabel(number, of: count), .accent))
+      out.say(markdown(text))
+      if cost > 0 {
+        out.say(footer(Copy.hintCost(cost)))
+      }
     }
   }
 
   mutating func skip(_ run: inout LessonRun, out: inout SessionOutput) {
-    guard case .question(let q) = run.current else {
-      advance(&run, out: &out)
-      return
-    }
-    var record = run.record(q)
-    if record.isDone(policy: run.policy) {
-      advance(&run, out: &out)
-      return
-    }
-    guard run.policy.skipAllowed else {
+    let (course, lesson) = (run.course, run.lesson)
+    switch run.attempt.skip(seconds: attemptSeconds(course: course, lesson: lesson)) {
+    case .movedOn(let step):
+      render(step, run: &run, out: &out)
+    case .skipOff:
       out.say(Copy.skipOff)
-      return
+    case .skipped(let journaling, let then):
+      emit(&out, journaling)
+      out.say(Copy.skipped)
+      out.blank()
+      render(then, run: &run, out: &out)
     }
-    emit(
-      &out,
-      JournalEvent(
-        at: now(), kind: .questionSkipped, course: run.course.id, lesson: run.lesson.id,
-        lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest))
-    record.skipped = true
-    run.records[q.id] = record
-    out.say(Copy.skipped)
-    out.blank()
-    advance(&run, out: &out)
   }
 
   // MARK: - Showing items
 
   /// Shows the current item. `navigated` is false for `repeat`, which journals nothing.
   mutating func show(_ run: inout LessonRun, out: inout SessionOutput, navigated: Bool) {
+    render(run.attempt.show(navigated: navigated), run: run, out: &out)
+  }
+
+  mutating func render(_ step: ShowStep, run: LessonRun, out: inout SessionOutput) {
     // A blank line sets each page or question apart from what came before.
     if !out.text.hasSuffix("\n\n") { out.text += "\n" }
-    switch run.current {
+    emit(&out, step.journaling)
+    switch step.item {
+    case nil:
+      break
     case .page(let page):
-      if navigated {
-        emit(
-          &out,
-          JournalEvent(
-            at: now(), kind: .pageViewed, course: run.course.id, lesson: run.lesson.id,
-            lessonDigest: run.lesson.digest, page: page.id))
-      }
       out.say(positionLine(run))
       out.say(markdown(page.markdown))
       out.blank()
       let last = run.index + 1 == run.items.count
       out.say(footer(last ? Copy.pressEnterToFinish : Copy.pressEnter))
     case .question(let q):
-      if navigated {
-        emit(
-          &out,
-          JournalEvent(
-            at: now(), kind: .questionShown, course: run.course.id, lesson: run.lesson.id,
-            lessonDigest: run.lesson.digest, question: q.id, questionDigest: q.digest))
-      }
-      let p = run.presentation(q, learner: learnerKey)
+      let p = run.presentation(q)
       out.say(positionLine(run))
       out.say(markdown(q.prompt))
       out.blank()
@@ -367,13 +286,12 @@ extension SessionController {
       if record.isDone(policy: run.policy) {
         reviewAnswer(q, p, record: record, exam: run.isExam, out: &out)
       } else {
-        run.shownAt = clock()
         out.say(footer(Copy.instruction(q.kind)))
       }
     }
   }
 
-  func reviewAnswer(_ q: Question, _ p: Presentation, record: AnswerRecord, exam: Bool, out: inout SessionOutput) {
+  func reviewAnswer(_ q: Question, _ p: Presentation, record: QuestionStanding, exam: Bool, out: inout SessionOutput) {
     if record.skipped {
       out.say(Copy.youSkipped)
     } else if let response = record.response {
@@ -505,38 +423,27 @@ extension SessionController {
 
   // MARK: - End of lesson
 
-  mutating func finish(_ run: inout LessonRun, out: inout SessionOutput) {
-    let open = run.questions.filter { !run.isDone($0) }
-    if !open.isEmpty, let i = firstOpen(run, from: 0) {
-      out.say(wrapped(Copy.stillOpen(open.count)))
+  mutating func render(_ step: LessonAttempt.FinishStep, run: inout LessonRun, out: inout SessionOutput) {
+    switch step {
+    case .stillOpen(let count, let shown):
+      out.say(wrapped(Copy.stillOpen(count)))
       out.blank()
-      run.index = i
-      show(&run, out: &out, navigated: true)
-      return
+      render(shown, run: run, out: &out)
+    case .finished(let score, let seconds, let journaling):
+      emit(&out, journaling)
+      run.finished = true
+      finishSummary(run, score: score, seconds: seconds, out: &out)
     }
-    let total = run.questions.reduce(0) { $0 + $1.points }
-    let earned = run.questions.reduce(0) { $0 + run.record($1).earned }
-    let score = total > 0 ? min(1, earned / total) : 1
-    let passed = score + 1e-9 >= run.policy.passMark
-    // Active time in this attempt, across sessions, as the journal measures it.
-    let seconds = progress(course: run.course, lesson: run.lesson).attemptSeconds
-    emit(
-      &out,
-      JournalEvent(
-        at: now(), kind: .lessonCompleted, course: run.course.id, lesson: run.lesson.id,
-        lessonDigest: run.lesson.digest, seconds: seconds.rounded(), score: score, passed: passed))
-    run.finished = true
-    finishSummary(run, score: (score, passed, earned, total, seconds), out: &out)
   }
 
   func finishSummary(
-    _ run: LessonRun, score: (Double, Bool, Double, Double, Double)?, out: inout SessionOutput
+    _ run: LessonRun, score: LessonScore?, seconds: Double = 0, out: inout SessionOutput
   ) {
     let title = clean(run.lesson.title, newlines: false)
     out.say(style(Copy.lessonDone(title), .heading))
-    if let (share, passed, earned, total, seconds) = score {
-      out.say(wrapped(Copy.score(earned: earned, total: total, share: share)))
-      out.say(style(Copy.passLine(passed: passed, mark: run.policy.passMark), passed ? [.success, .bold] : [.failure, .bold]))
+    if let score {
+      out.say(wrapped(Copy.score(earned: score.earned, total: score.possible, share: score.share)))
+      out.say(style(Copy.passLine(passed: score.passed, mark: run.policy.passMark), score.passed ? [.success, .bold] : [.failure, .bold]))
       out.say(wrapped(Copy.timeTaken(seconds)))
     }
     let missed = run.questions.enumerated().filter { run.record($0.element).outcome != .correct }
@@ -552,7 +459,7 @@ extension SessionController {
       out.blank()
       out.say(style(Copy.missedTitle, .bold))
       for (i, q) in missed {
-        let p = run.presentation(q, learner: learnerKey)
+        let p = run.presentation(q)
         let r = run.record(q)
         out.blank()
         out.say(style("\(Copy.questionWord) \(i + 1)", .bold))

@@ -31,7 +31,7 @@ extension SessionController {
       showMenu(&out)
       return
     }
-    var run = ReviewRun(launch: launch, queue: queue, shownAt: now, startedAt: now)
+    var run = ReviewRun(launch: launch, queue: queue, startedAt: now)
     out.say(style(Copy.reviewTitle, .heading))
     out.say(wrapped(Copy.reviewIntro(due: queue.count, limit: launch.cards, minutes: Int(launch.seconds / 60)), .dim))
     nextCard(&run, out: &out)
@@ -61,16 +61,13 @@ extension SessionController {
       endReview(run, out: &out)
       return
     }
-    let item = run.queue.removeFirst()
-    run.current = item
-    run.record = AnswerRecord()
-    run.presentation = ReviewDeck.presentation(for: item.question, learner: learnerKey, review: item.card.reps)
-    run.shownAt = now
+    run.current = ReviewAttempt(item: run.queue.removeFirst(), learner: learnerKey, shownAt: now)
     showCard(run, out: &out)
   }
 
   func showCard(_ run: ReviewRun, out: inout SessionOutput) {
-    guard let item = run.current else { return }
+    guard let attempt = run.current else { return }
+    let item = attempt.item
     if !out.text.hasSuffix("\n\n") { out.text += "\n" }
     let number = run.done + 1
     let lessonTitle = clean(item.lesson.title, newlines: false)
@@ -81,12 +78,12 @@ extension SessionController {
     }
     out.say(markdown(item.question.prompt))
     out.blank()
-    let listing = choiceListing(item.question, run.presentation)
+    let listing = choiceListing(item.question, attempt.presentation)
     if !listing.isEmpty {
       out.say(listing)
       out.blank()
     }
-    if run.isSettled {
+    if attempt.isDone {
       out.say(footer(Copy.pressEnterNextCard))
     } else {
       out.say(footer(Copy.instruction(item.question.kind)))
@@ -98,14 +95,14 @@ extension SessionController {
   mutating func reviewInput(_ line: String, run: inout ReviewRun, out: inout SessionOutput) {
     switch LineInput.classify(line) {
     case .empty, .command(.next):
-      if run.current != nil && !run.isSettled {
+      if let attempt = run.current, !attempt.isDone {
         out.say(Copy.answerFirst(skip: true))
       } else {
         nextCard(&run, out: &out)
       }
     case .command(.skip):
-      if let item = run.current, !run.isSettled {
-        run.skipped.insert(item.key)
+      if let attempt = run.current, !attempt.isDone {
+        run.skipped.insert(attempt.item.key)
         run.done += 1
         out.say(Copy.reviewSkipped)
       }
@@ -132,72 +129,52 @@ extension SessionController {
   }
 
   mutating func reviewHint(_ run: inout ReviewRun, out: inout SessionOutput) {
-    guard let item = run.current, !run.isSettled else {
-      out.say(Copy.alreadyAnswered)
-      return
+    guard var attempt = run.current else { return out.say(Copy.alreadyAnswered) }
+    let step = attempt.hint()
+    run.current = attempt
+    switch step {
+    case .alreadyDone: out.say(Copy.alreadyAnswered)
+    case .hintsOff: out.say(Copy.hintsOff)
+    case .noHints: out.say(Copy.noHints)
+    case .noMoreHints: out.say(Copy.noMoreHints)
+    case .shown(let text, let number, let count):
+      out.say(style(Copy.hintLabel(number, of: count), .accent))
+      out.say(markdown(text))
     }
-    let q = item.question
-    guard run.policy.hintsAllowed else { return out.say(Copy.hintsOff) }
-    guard run.record.hints < q.hints.count else {
-      return out.say(q.hints.isEmpty ? Copy.noHints : Copy.noMoreHints)
-    }
-    // Not journaled as hint-shown, which would reopen the lesson: the hint counts in the
-    // review's rating instead.
-    run.record.hints += 1
-    out.say(style(Copy.hintLabel(run.record.hints, of: q.hints.count), .accent))
-    out.say(markdown(q.hints[run.record.hints - 1]))
   }
 
   mutating func reviewAnswer(_ text: String, raw: String, run: inout ReviewRun, out: inout SessionOutput) {
-    guard let item = run.current else { return nextCard(&run, out: &out) }
-    if run.isSettled {
-      out.say(Copy.alreadyAnswered)
-      return
+    guard var attempt = run.current else { return nextCard(&run, out: &out) }
+    let step = attempt.answer(text, raw: raw, now: clock())
+    run.current = attempt
+    let answer: ReviewAttempt.GradedAnswer
+    switch step {
+    case .alreadyDone:
+      return out.say(Copy.alreadyAnswered)
+    case .unreadable(let message):
+      return out.say(wrapped(clean(message, newlines: false) + " " + Copy.noAttemptUsed))
+    case .graded(let graded):
+      answer = graded
     }
-    let q = item.question
-    let response: Response
-    switch ResponseParser.parse(text, for: q, presentation: run.presentation) {
-    case .failure(let error):
-      out.say(wrapped(clean(error.message, newlines: false) + " " + Copy.noAttemptUsed))
-      return
-    case .success(let r):
-      response = r
-    }
-    let grade = Grader.grade(q, response)
-    let attempt = run.record.attempts + 1
-    run.record.attempts = attempt
-    run.record.outcome = grade.outcome
-    run.record.response = response
-    let settled = run.isSettled
-    let rating =
-      settled ? ReviewDeck.rating(outcome: grade.outcome, attempt: attempt, hintsShown: run.record.hints) : nil
-    let seconds = max(0, clock().timeIntervalSince(run.shownAt))
-    emit(
-      &out,
-      JournalEvent(
-        at: now(), kind: .reviewAnswered, course: item.courseID, lesson: item.lesson.id,
-        lessonDigest: item.lesson.digest, question: q.id, questionDigest: q.digest, raw: raw,
-        response: response, outcome: grade.outcome, credit: grade.credit, attempt: attempt,
-        hint: run.record.hints > 0 ? run.record.hints : nil, rating: rating?.rawValue,
-        seconds: (seconds * 1000).rounded() / 1000))
-
-    out.say(verdict(grade.outcome))
-    for f in grade.feedback where !f.isEmpty { out.say(markdown(f)) }
-    guard let rating else {
-      let hintsLeft = run.policy.hintsAllowed && run.record.hints < q.hints.count
-      out.say(wrapped(Copy.tryAgain(attempt: attempt + 1, of: run.policy.effectiveAttempts, hint: hintsLeft)))
+    emit(&out, answer.event)
+    let q = attempt.item.question
+    out.say(verdict(answer.grade.outcome))
+    for f in answer.grade.feedback where !f.isEmpty { out.say(markdown(f)) }
+    guard let rating = answer.rating else {
+      out.say(
+        wrapped(Copy.tryAgain(attempt: answer.attempt + 1, of: attempt.policy.effectiveAttempts, hint: answer.hintsLeft > 0)))
       return
     }
     run.done += 1
     run.ratings.append(rating)
-    if grade.outcome != .correct {
-      out.say(wrapped(Copy.rightAnswer(rightAnswer(q, run.presentation))))
+    if answer.grade.outcome != .correct {
+      out.say(wrapped(Copy.rightAnswer(rightAnswer(q, attempt.presentation))))
     }
     if !q.explanation.isEmpty {
       out.blank()
       out.say(markdown(q.explanation))
     }
-    if let after = reviewItems(run.launch).first(where: { $0.key == item.key }) {
+    if let after = reviewItems(run.launch).first(where: { $0.key == attempt.item.key }) {
       out.say(footer(Copy.nextReview(Self.dueWords(after.card.due, now: Self.milliseconds(clock())))))
     }
     out.blank()

@@ -249,12 +249,12 @@ public struct SessionController {
       return ["continue", "review"] + commands + menuEntries.map(\.lesson.id)
     case .lesson(let run):
       if case .question(let q) = run.items[run.index] {
-        let p = run.presentation(q, learner: learner?.id.rawValue ?? "")
+        let p = run.presentation(q)
         return commands + p.letters(for: q)
       }
       return commands
     case .review(let run):
-      if let item = run.current { return commands + run.presentation.letters(for: item.question) }
+      if let attempt = run.current { return commands + attempt.presentation.letters(for: attempt.item.question) }
       return commands
     default:
       return commands
@@ -316,13 +316,11 @@ public struct SessionController {
   mutating func emit(_ out: inout SessionOutput, _ event: JournalEvent) {
     summary.apply(event)
     out.events.append(event)
-    switch event.kind {
-    case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted,
-      .sessionEnded, .reviewAnswered:
-      out.saveBeforeShowing = out.events.count
-    case .sessionStarted, .lessonStarted, .pageViewed, .questionShown, .questionsDrawn:
-      break
-    }
+    if event.kind.mustBeDurableBeforeShowing { out.saveBeforeShowing = out.events.count }
+  }
+
+  mutating func emit(_ out: inout SessionOutput, _ journaling: Journaling) {
+    for event in journaling.all { emit(&out, event) }
   }
 
   func style(_ text: String, _ s: TextStyle) -> String { theme.apply(s, to: text) }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// The module arrows of docs/architecture.md, checked against the `import` lines of the sources:
+/// a module that reaches across them (the engine importing the terminal, say) fails here.
+@Suite struct ModuleArrowTests {
+  static let root = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  static let system: Set<String> = ["Foundation", "Dispatch", "Glibc", "Darwin", "Musl"]
+
+  /// What each module may import besides the system libraries. Keep in step with
+  /// docs/architecture.md.
+  static let allowed: [String: Set<String>] = [
+    "WorkshopEngine": ["CCmark", "CYAML", "Crypto"],
+    "WorkshopRecords": ["WorkshopEngine", "Crypto"],
+    "WorkshopTerminal": ["WorkshopEngine", "CReadline", "CCmark"],
+    "WorkshopServer": [
+      "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdWebSocket",
+      "HummingbirdWSClient", "ServiceLifecycle", "Logging", "NIOCore", "NIOPosix",
+    ],
+    // CReadline is here only until the live terminal front ends move into WorkshopTerminal.
+    "workshop": [
+      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopServer", "ArgumentParser",
+      "CReadline",
+    ],
+  ]
+
+  static func imports(of module: String) throws -> [(file: String, module: String)] {
+    let folder = root.appendingPathComponent("Sources").appendingPathComponent(module)
+    let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+    var found: [(String, String)] = []
+    for file in files where file.hasSuffix(".swift") {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      for line in text.split(separator: "\n") {
+        let words = line.split(separator: " ").filter { !$0.hasPrefix("@") && $0 != "public" && $0 != "internal" }
+        guard words.count >= 2, words[0] == "import" else { continue }
+        found.append((module + "/" + file, String(words[1])))
+      }
+    }
+    return found
+  }
+
+  @Test("every module imports only what the architecture allows it", arguments: allowed.keys.sorted())
+  func importsFollowTheArrows(module: String) throws {
+    let found = try Self.imports(of: module)
+    #expect(!found.isEmpty, "no sources found for \(module)")
+    let allowed = Self.allowed[module]!.union(Self.system)
+    let crossing = found.filter { !allowed.contains($0.module) }.map { "\($0.file) imports \($0.module)" }
+    #expect(crossing == [])
+  }
+
+  @Test("the engine imports nothing of workshop's own")
+  func engineIsTheBottom() throws {
+    let own = Set(Self.allowed.keys)
+    #expect(try Self.imports(of: "WorkshopEngine").filter { own.contains($0.module) }.map(\.file) == [])
+  }
+}

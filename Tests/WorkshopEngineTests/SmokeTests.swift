@@ -1,6 +1,0 @@
-import Testing
-import WorkshopEngine
-
-@Test func engineVersionIsSet() {
-  #expect(!WorkshopVersion.current.isEmpty)
-}
