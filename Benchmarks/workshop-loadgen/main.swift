@@ -81,7 +81,7 @@ func run(learners n: Int, window: Double, root: String) async throws -> RunResul
   limits.joinBurst = Double(n)
   limits.joinsPerSecond = Double(n)
   let options = LiveHost.Options(
-    course: course, limits: limits, directory: dir, key: InstructorKey.generate(), checker: EngineChecking())
+    course: course, limits: limits, directory: dir, key: InstructorKey.generate())
   let host = try await LiveHost.open(options).host
   let code = await host.joinCode
   let port = PortBox()

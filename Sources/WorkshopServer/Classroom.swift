@@ -34,18 +34,15 @@ public struct Classroom: Sendable {
     case ended
   }
 
+  /// A participant's latest answer to a question, as given. What it counts (attempts used, the
+  /// best points, whether the question is done) is the question's `QuestionStanding`.
   public struct AnswerState: Sendable, Hashable {
-    public var attempts: Int
     public var raw: String
     public var response: Response
     public var outcome: Grade.Outcome
     public var credit: Double
-    /// Best points earned over the attempts.
-    public var earned: Double
     public var ms: Int64?
     public var at: Int64
-    /// No more attempts: right, or out of attempts.
-    public var finished: Bool
   }
 
   public struct Participant: Sendable, Hashable {
@@ -59,13 +56,16 @@ public struct Classroom: Sendable {
     public var connection: ConnectionID?
     /// Keyed by `Classroom.key(lesson:question:)`.
     public var answers: [String: AnswerState] = [:]
-    public var hints: [String: Int] = [:]
-    public var skipped: Set<String> = []
+    /// Attempts, hints, skips and counted points per question, under the engine's rules
+    /// (`QuestionStep`); keyed like `answers`.
+    public var standings: [String: QuestionStanding] = [:]
     /// Student-paced position per lesson.
     public var position: [String: Int] = [:]
     var arrivedAt: Int64?
     /// Every answer, hint and skip in order: what the completion record is built from.
     public var history: [SessionFact] = []
+
+    public func standing(_ key: String) -> QuestionStanding { standings[key] ?? QuestionStanding() }
   }
 
   public struct QuestionRun: Sendable, Hashable {
@@ -78,7 +78,6 @@ public struct Classroom: Sendable {
   // MARK: State
 
   public let course: Course
-  let checker: any AnswerChecking
   public var limits: SessionLimits
   public private(set) var settings: SessionSettings
   public private(set) var sessionID: String
@@ -111,8 +110,8 @@ public struct Classroom: Sendable {
 
   /// A new session. The returned fact must be logged first.
   public static func create(
-    course: Course, settings: SessionSettings, limits: SessionLimits = SessionLimits(),
-    checker: any AnswerChecking, now: Int64, sessionID: String? = nil, joinCode: String? = nil,
+    course: Course, settings: SessionSettings, limits: SessionLimits = SessionLimits(), now: Int64,
+    sessionID: String? = nil, joinCode: String? = nil,
     instructorToken: String? = nil
   ) -> (Classroom, SessionFact) {
     var fact = SessionFact(.created, at: now)
@@ -122,15 +121,14 @@ public struct Classroom: Sendable {
     fact.code = joinCode ?? Self.makeJoinCode()
     fact.instructorToken = instructorToken ?? Self.randomToken()
     fact.settings = settings
-    var room = Classroom(course: course, checker: checker, limits: limits, created: fact)
+    var room = Classroom(course: course, limits: limits, created: fact)
     room.apply(fact)
     return (room, fact)
   }
 
   /// Rebuilds a session from its log. The first fact must be the `created` one.
   public static func replay(
-    _ facts: [SessionFact], course: Course, limits: SessionLimits = SessionLimits(),
-    checker: any AnswerChecking
+    _ facts: [SessionFact], course: Course, limits: SessionLimits = SessionLimits()
   ) throws(ReplayError) -> Classroom {
     guard let first = facts.first, first.kind == .created else {
       throw ReplayError(message: "the session log does not start with its `created` line")
@@ -138,7 +136,7 @@ public struct Classroom: Sendable {
     guard first.course == course.id else {
       throw ReplayError(message: "the session log is for course `\(first.course ?? "?")`, not `\(course.id)`")
     }
-    var room = Classroom(course: course, checker: checker, limits: limits, created: first)
+    var room = Classroom(course: course, limits: limits, created: first)
     for fact in facts { room.apply(fact) }
     return room
   }
@@ -148,9 +146,8 @@ public struct Classroom: Sendable {
     public var description: String { message }
   }
 
-  init(course: Course, checker: any AnswerChecking, limits: SessionLimits, created: SessionFact) {
+  init(course: Course, limits: SessionLimits, created: SessionFact) {
     self.course = course
-    self.checker = checker
     self.limits = limits
     self.settings = created.settings ?? SessionSettings()
     self.sessionID = created.session ?? ""
@@ -178,6 +175,12 @@ public struct Classroom: Sendable {
   }
 
   public func policy(for lesson: Lesson) -> Policy { settings.policy(over: lesson.policy) }
+
+  /// The order a participant sees a question's choices in: the same shuffle as at home, keyed on
+  /// the participant.
+  public func presentation(_ q: Question, in lesson: Lesson, for pid: String) -> Presentation {
+    Shuffler.presentation(for: q, learner: pid, shuffle: policy(for: lesson).shuffle)
+  }
 
   public func participant(forToken token: String) -> Participant? {
     byToken[Self.hash(token)].flatMap { participants[$0] }
@@ -366,19 +369,18 @@ public struct Classroom: Sendable {
     case .failure(let problem): return [.send(conn, Self.rejected(submission, problem.message))]
     }
     let key = Self.key(lesson: lesson.id, question: q.id)
-    let policy = policy(for: lesson)
-    let previous = p.answers[key]
-    if previous?.finished == true {
-      return [.send(conn, Self.rejected(submission, "you have already answered this question"))]
+    let standing = p.standing(key)
+    let graded: QuestionStep.GradedAnswer
+    switch QuestionStep.answer(
+      input, to: q, presentation: presentation(q, in: lesson, for: p.id), standing: standing,
+      policy: policy(for: lesson))
+    {
+    case .alreadyDone:
+      let why = standing.skipped ? "you skipped this question" : "you have already answered this question"
+      return [.send(conn, Self.rejected(submission, why))]
+    case .unreadable(let message): return [.send(conn, Self.rejected(submission, message))]
+    case .graded(let g): graded = g
     }
-    let order = checker.order(for: q, participant: p.id, shuffle: policy.shuffle)
-    let response: Response
-    switch checker.parse(input, for: q, order: order) {
-    case .success(let r): response = r
-    case .failure(let problem): return [.send(conn, Self.rejected(submission, problem.message))]
-    }
-    let grade = checker.grade(q, response)
-    let attempt = (previous?.attempts ?? 0) + 1
     var fact = SessionFact(.answered, at: now)
     fact.participant = p.id
     fact.lesson = lesson.id
@@ -387,34 +389,32 @@ public struct Classroom: Sendable {
     fact.questionDigest = q.digest
     fact.submission = submission
     fact.raw = input
-    fact.response = response
-    fact.outcome = grade.outcome
-    fact.credit = grade.credit
-    fact.feedback = grade.feedback
-    fact.attempt = attempt
-    fact.earned = checker.earned(
-      points: q.points, credit: grade.credit, attempt: attempt, hintsShown: p.hints[key] ?? 0,
-      policy: policy)
+    fact.response = graded.response
+    fact.outcome = graded.grade.outcome
+    fact.credit = graded.grade.credit
+    fact.feedback = graded.grade.feedback
+    fact.attempt = graded.attempt
+    fact.earned = graded.earned
     let openedAt = pacing == .instructor ? runs[key]?.openedAt : p.arrivedAt
     fact.ms = openedAt.map { max(0, now - $0) }
     apply(fact)
     let ack = submissions[p.id + "\0" + submission] ?? Self.rejected(submission, "not recorded")
     var actions: [Action] = [.log(fact), .send(conn, ack), .changed]
     // Student-paced rooms move on by themselves once a question is done.
-    if pacing == .student, participants[p.id]?.answers[key]?.finished == true {
+    if pacing == .student, participants[p.id]?.standing(key).isDone(policy: policy(for: lesson)) == true {
       actions += move(participants[p.id]!, by: 1, on: conn, now: now)
     }
     return actions
   }
 
   /// The acknowledgement for an answer fact, as the participant receives it.
-  func ack(for fact: SessionFact, state: AnswerState, lesson: Lesson, question q: Question) -> LearnerMessage {
+  func ack(for fact: SessionFact, standing: QuestionStanding, lesson: Lesson, question q: Question) -> LearnerMessage {
     let policy = policy(for: lesson)
     var m = LearnerMessage(type: .ack)
     m.submission = fact.submission
     m.question = q.id
     m.attempt = fact.attempt
-    m.attemptsLeft = state.finished ? 0 : max(0, policy.effectiveAttempts - state.attempts)
+    m.attemptsLeft = standing.attemptsLeft(policy: policy)
     m.lesson = lesson.id
     m.digest = q.digest
     m.response = fact.response
@@ -423,7 +423,7 @@ public struct Classroom: Sendable {
       m.credit = fact.credit
       m.earned = fact.earned
       m.feedback = fact.feedback
-      if pacing == .student, state.finished { m.explanation = q.explanation }
+      if pacing == .student, standing.isDone(policy: policy) { m.explanation = q.explanation }
     }
     return m
   }
@@ -436,21 +436,24 @@ public struct Classroom: Sendable {
     case .failure(let problem): return [.send(conn, Self.rejected(nil, problem.message))]
     }
     let key = Self.key(lesson: lesson.id, question: q.id)
-    guard policy(for: lesson).hintsAllowed, policy(for: lesson).mode == .learn else {
-      return [.send(conn, Self.rejected(nil, "hints are off in this session"))]
+    let shown: (text: String, number: Int)
+    switch QuestionStep.hint(for: q, standing: p.standing(key), policy: policy(for: lesson)) {
+    case .alreadyDone: return [.send(conn, Self.rejected(nil, "this question is done: no more hints"))]
+    case .hintsOff: return [.send(conn, Self.rejected(nil, "hints are off in this session"))]
+    case .noHints: return [.send(conn, Self.rejected(nil, "this question has no hints"))]
+    case .noMoreHints: return [.send(conn, Self.rejected(nil, "no more hints"))]
+    case .shown(let text, let number, _): shown = (text, number)
     }
-    let shown = p.hints[key] ?? 0
-    guard shown < q.hints.count else { return [.send(conn, Self.rejected(nil, "no more hints"))] }
     var fact = SessionFact(.hintShown, at: now)
     fact.participant = p.id
     fact.lesson = lesson.id
     fact.question = q.id
-    fact.hint = shown + 1
+    fact.hint = shown.number
     apply(fact)
     var m = LearnerMessage(type: .hint)
     m.question = q.id
-    m.attempt = shown + 1
-    m.text = q.hints[shown]
+    m.attempt = shown.number
+    m.text = shown.text
     return [.log(fact), .send(conn, m)]
   }
 
@@ -461,8 +464,15 @@ public struct Classroom: Sendable {
     case .success(let lq): (lesson, q) = lq
     case .failure(let problem): return [.send(conn, Self.rejected(nil, problem.message))]
     }
-    guard policy(for: lesson).skipAllowed else {
-      return [.send(conn, Self.rejected(nil, "skipping is off in this session"))]
+    switch QuestionStep.skip(
+      standing: p.standing(Self.key(lesson: lesson.id, question: q.id)), policy: policy(for: lesson))
+    {
+    case .alreadyDone:
+      // As at home: skipping a question that is done just moves on.
+      if pacing == .student { return move(p, by: 1, on: conn, now: now) }
+      return [.send(conn, Self.rejected(nil, "this question is already done"))]
+    case .skipOff: return [.send(conn, Self.rejected(nil, "skipping is off in this session"))]
+    case .skipped: break
     }
     var fact = SessionFact(.skipped, at: now)
     fact.participant = p.id
@@ -683,14 +693,14 @@ public struct Classroom: Sendable {
   }
 
   func revealMessage(_ q: Question, lesson: Lesson, for p: Participant) -> LearnerMessage {
-    let order = checker.order(for: q, participant: p.id, shuffle: policy(for: lesson).shuffle)
+    let presentation = presentation(q, in: lesson, for: p.id)
     var m = LearnerMessage(type: .reveal)
     m.question = q.id
-    m.text = q.keyResponse.map { checker.describe($0, for: q, order: order) } ?? q.keyText
+    m.text = q.keyResponse.map { ResponseParser.describe($0, for: q, presentation: presentation) } ?? q.keyText
     m.explanation = q.explanation
     let state = p.answers[Self.key(lesson: lesson.id, question: q.id)]
     m.outcome = state?.outcome
-    m.feedback = state.map { checker.grade(q, $0.response).feedback }
+    m.feedback = state.map { Grader.grade(q, $0.response).feedback }
     return m
   }
 
@@ -712,19 +722,20 @@ public struct Classroom: Sendable {
       view.markdown = page.markdown
     case .question(let q):
       let policy = policy(for: lesson)
-      let order = checker.order(for: q, participant: pid, shuffle: policy.shuffle)
-      view.question = Self.questionView(q, order: order)
+      let presentation = presentation(q, in: lesson, for: pid)
+      view.question = Self.questionView(q, order: presentation.order)
       let key = Self.key(lesson: lesson.id, question: q.id)
       let state = p.answers[key]
+      let standing = p.standing(key)
       if pacing == .student {
-        view.status = state?.finished == true || p.skipped.contains(key) ? .closed : .open
+        view.status = standing.isDone(policy: policy) ? .closed : .open
       } else if let run = runs[key] {
         view.status = ItemView.Status(rawValue: run.status.rawValue) ?? .closed
         view.deadline = run.deadline
       }
-      view.attemptsLeft = state?.finished == true ? 0 : policy.effectiveAttempts - (state?.attempts ?? 0)
+      view.attemptsLeft = standing.attemptsLeft(policy: policy)
       if let state {
-        view.yourAnswer = checker.describe(state.response, for: q, order: order)
+        view.yourAnswer = ResponseParser.describe(state.response, for: q, presentation: presentation)
         if policy.mode == .learn || view.status == .revealed { view.yourOutcome = state.outcome }
       }
     }
@@ -768,10 +779,9 @@ public struct Classroom: Sendable {
         return DistributionBucket(label: label, count: n, correct: (i == 0) == answer)
       }
     default:
-      let canonical = Array(0..<q.presentedCount)
       var counts: [String: (Int, Bool)] = [:]
       for s in states {
-        let label = checker.describe(s.response, for: q, order: canonical)
+        let label = ResponseParser.describe(s.response, for: q, presentation: .canonical(count: q.presentedCount))
         counts[label, default: (0, s.outcome == .correct)].0 += 1
       }
       var buckets = counts.map { DistributionBucket(label: $0.key, count: $0.value.0, correct: $0.value.1) }
@@ -805,7 +815,7 @@ public struct Classroom: Sendable {
     for (lesson, qs) in scoredQuestions() {
       for q in qs {
         possible += q.points
-        earned += p.answers[Self.key(lesson: lesson.id, question: q.id)]?.earned ?? 0
+        earned += p.standing(Self.key(lesson: lesson.id, question: q.id)).earned
       }
     }
     return (earned, possible)
@@ -870,28 +880,30 @@ public struct Classroom: Sendable {
     case .answered:
       guard let pid = fact.participant, let l = fact.lesson, let qid = fact.question,
         let lesson = course.lesson(id: l), let q = lesson.question(id: qid), let response = fact.response,
-        let outcome = fact.outcome
+        let outcome = fact.outcome, participants[pid] != nil
       else { return }
       let key = Self.key(lesson: l, question: qid)
-      let attempts = fact.attempt ?? 1
-      let earned = Scoring.counted(previous: participants[pid]?.answers[key]?.earned, answer: fact.earned ?? 0)
-      let finished = QuestionStanding(attempts: attempts, outcome: outcome).isDone(policy: policy(for: lesson))
-      let state = AnswerState(
-        attempts: attempts, raw: fact.raw ?? "", response: response, outcome: outcome,
-        credit: fact.credit ?? 0, earned: earned, ms: fact.ms, at: fact.at, finished: finished)
-      participants[pid]?.answers[key] = state
-      participants[pid]?.history.append(fact)
+      participants[pid]!.standings[key, default: QuestionStanding()]
+        .recordAnswer(outcome: outcome, response: response, earned: fact.earned ?? 0)
+      participants[pid]!.answers[key] = AnswerState(
+        raw: fact.raw ?? "", response: response, outcome: outcome, credit: fact.credit ?? 0, ms: fact.ms,
+        at: fact.at)
+      participants[pid]!.history.append(fact)
       if let sub = fact.submission {
-        submissions[pid + "\0" + sub] = ack(for: fact, state: state, lesson: lesson, question: q)
+        submissions[pid + "\0" + sub] = ack(
+          for: fact, standing: participants[pid]!.standing(key), lesson: lesson, question: q)
       }
     case .hintShown:
-      guard let pid = fact.participant, let l = fact.lesson, let q = fact.question else { return }
-      participants[pid]?.hints[Self.key(lesson: l, question: q)] = fact.hint ?? 1
-      participants[pid]?.history.append(fact)
+      guard let pid = fact.participant, let l = fact.lesson, let q = fact.question, participants[pid] != nil
+      else { return }
+      participants[pid]!.standings[Self.key(lesson: l, question: q), default: QuestionStanding()]
+        .recordHint(number: fact.hint ?? 1)
+      participants[pid]!.history.append(fact)
     case .skipped:
-      guard let pid = fact.participant, let l = fact.lesson, let q = fact.question else { return }
-      participants[pid]?.skipped.insert(Self.key(lesson: l, question: q))
-      participants[pid]?.history.append(fact)
+      guard let pid = fact.participant, let l = fact.lesson, let q = fact.question, participants[pid] != nil
+      else { return }
+      participants[pid]!.standings[Self.key(lesson: l, question: q), default: QuestionStanding()].recordSkip()
+      participants[pid]!.history.append(fact)
     case .advanced:
       guard let pid = fact.participant, let l = fact.lesson, let i = fact.index else { return }
       participants[pid]?.position[l] = i

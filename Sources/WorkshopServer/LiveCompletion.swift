@@ -48,14 +48,14 @@ public enum LiveCompletion {
             id: id(), at: at(opened), kind: .questionsDrawn, course: room.course.id, lesson: lesson.id,
             questions: asked, seed: 0))
       }
-      var settled = Set<String>()
-      var best: [String: Double] = [:]
+      // Folded as the room folded them, so the journal says what the room decided.
+      var standings: [String: QuestionStanding] = [:]
       for fact in p.history where fact.lesson == lesson.id {
         guard let qid = fact.question, let q = lesson.question(id: qid), asked.contains(qid) else { continue }
         switch fact.kind {
         case .answered:
-          settled.insert(qid)
-          best[qid] = Scoring.counted(previous: best[qid], answer: fact.earned ?? 0)
+          standings[qid, default: QuestionStanding()]
+            .recordAnswer(outcome: fact.outcome ?? .wrong, response: fact.response, earned: fact.earned ?? 0)
           events.append(
             JournalEvent(
               id: id(), at: at(fact.at), kind: .answerSubmitted, course: room.course.id, lesson: lesson.id,
@@ -63,13 +63,15 @@ public enum LiveCompletion {
               response: fact.response, outcome: fact.outcome, credit: fact.credit, earned: fact.earned,
               attempt: fact.attempt, seconds: fact.ms.map { Double($0) / 1000 } ?? 0))
         case .hintShown:
+          standings[qid, default: QuestionStanding()].recordHint(number: fact.hint ?? 1)
           events.append(
             JournalEvent(
               id: id(), at: at(fact.at), kind: .hintShown, course: room.course.id, lesson: lesson.id,
               question: qid, questionDigest: q.digest, hint: fact.hint ?? 1))
         case .skipped:
-          guard !settled.contains(qid) else { continue }
-          settled.insert(qid)
+          // A log written before skips followed `QuestionStep` may skip a question already done.
+          guard !standings[qid, default: QuestionStanding()].isDone(policy: policy) else { continue }
+          standings[qid, default: QuestionStanding()].recordSkip()
           events.append(
             JournalEvent(
               id: id(), at: at(fact.at), kind: .questionSkipped, course: room.course.id, lesson: lesson.id,
@@ -79,14 +81,14 @@ public enum LiveCompletion {
       }
       guard room.ended else { continue }
       // A question the room was asked but this learner left unanswered counts as skipped.
-      for q in questions where !settled.contains(q.id) {
+      for q in questions where (standings[q.id]?.attempts ?? 0) == 0 && standings[q.id]?.skipped != true {
         events.append(
           JournalEvent(
             id: id(), at: at(end), kind: .questionSkipped, course: room.course.id, lesson: lesson.id,
             question: q.id, questionDigest: q.digest))
       }
       let score = Scoring.lessonScore(
-        earned: questions.map { best[$0.id] ?? 0 }, possible: questions.map(\.points),
+        earned: questions.map { standings[$0.id]?.earned ?? 0 }, possible: questions.map(\.points),
         passMark: policy.passMark)
       events.append(
         JournalEvent(
@@ -119,19 +121,12 @@ public enum LiveCompletion {
     for (lesson, questions) in room.scoredQuestions() {
       any = true
       let score = Scoring.lessonScore(
-        earned: questions.map { room.participants[pid]?.answers[Classroom.key(lesson: lesson.id, question: $0.id)]?.earned ?? 0 },
+        earned: questions.map {
+          room.participants[pid]?.standing(Classroom.key(lesson: lesson.id, question: $0.id)).earned ?? 0
+        },
         possible: questions.map(\.points), passMark: room.policy(for: lesson).passMark)
       if !score.passed { passed = false }
     }
     return (earned, possible, possible > 0 ? earned / possible : 0, any && passed)
-  }
-}
-
-extension RecordGrading {
-  /// Re-scoring with the same checker the session graded with.
-  public static func checking(_ checker: any AnswerChecking) -> RecordGrading {
-    RecordGrading(
-      grade: { checker.grade($0, $1) },
-      earned: { checker.earned(points: $0, credit: $1, attempt: $2, hintsShown: $3, policy: $4) })
   }
 }

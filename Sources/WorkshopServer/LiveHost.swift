@@ -38,12 +38,11 @@ public actor LiveHost {
     /// Folder of this session: `session.jsonl`, then the roster and the records at the end.
     public var directory: String
     public var key: InstructorKey?
-    public var checker: any AnswerChecking
     public var clock: @Sendable () -> Int64
 
     public init(
       course: Course, settings: SessionSettings = SessionSettings(), limits: SessionLimits = SessionLimits(),
-      directory: String, key: InstructorKey?, checker: any AnswerChecking,
+      directory: String, key: InstructorKey?, checker: EngineChecking = EngineChecking(),
       clock: @escaping @Sendable () -> Int64 = LiveHost.systemClock
     ) {
       self.course = course
@@ -51,7 +50,6 @@ public actor LiveHost {
       self.limits = limits
       self.directory = directory
       self.key = key
-      self.checker = checker
       self.clock = clock
     }
   }
@@ -69,14 +67,13 @@ public actor LiveHost {
     let (log, facts, warnings) = try SessionLog.open(path: path)
     if facts.isEmpty {
       let (room, created) = Classroom.create(
-        course: options.course, settings: options.settings, limits: options.limits, checker: options.checker,
-        now: options.clock())
+        course: options.course, settings: options.settings, limits: options.limits, now: options.clock())
       try await log.append([created])
       let host = LiveHost(room: room, log: log, options: options)
       return (host, false, warnings)
     }
     do {
-      let room = try Classroom.replay(facts, course: options.course, limits: options.limits, checker: options.checker)
+      let room = try Classroom.replay(facts, course: options.course, limits: options.limits)
       let host = LiveHost(room: room, log: log, options: options)
       if room.ended { await host.writeRecords() }
       return (host, true, warnings)

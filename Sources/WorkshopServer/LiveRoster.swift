@@ -69,8 +69,8 @@ public struct LiveRoster: Sendable, Hashable, Codable {
           guard let a = room.participants[row.participant]?.answers[key] else { continue }
           answered += 1
           if a.outcome == .correct { correct += 1 } else {
-            let canonical = Array(0..<q.presentedCount)
-            wrong[room.checker.describe(a.response, for: q, order: canonical), default: 0] += 1
+            let canonical = Presentation.canonical(count: q.presentedCount)
+            wrong[ResponseParser.describe(a.response, for: q, presentation: canonical), default: 0] += 1
           }
         }
         let statistic = statistics["\(lesson.id)/\(q.id)"]
@@ -96,10 +96,11 @@ public struct LiveRoster: Sendable, Hashable, Codable {
         for pid in room.order {
           guard let p = room.participants[pid] else { continue }
           let a = p.answers[key]
+          let counted = p.standing(key).earned
           let fields = [
             room.sessionID, String(number), q.id, pid, a?.raw ?? "",
             a.map { $0.outcome == .correct ? "true" : "false" } ?? "",
-            a.map { formatNumber(($0.earned * 1000).rounded() / 1000) } ?? "0",
+            a.map { _ in formatNumber((counted * 1000).rounded() / 1000) } ?? "0",
             a?.ms.map { String($0) } ?? "",
             a.map { Timestamp.format(milliseconds: $0.at) } ?? "",
           ]

@@ -21,7 +21,7 @@ let course = Course(
 
 var limits = SessionLimits()
 limits.joinBurst = 1_000
-let options = LiveHost.Options(course: course, limits: limits, directory: dir, key: nil, checker: EngineChecking())
+let options = LiveHost.Options(course: course, limits: limits, directory: dir, key: nil)
 let (host, resumed, _) = try await LiveHost.open(options)
 if !resumed { await host.command(InstructorCommand(.openLesson, lesson: "basics")) }
 try await LiveServer.run(host: host, port: 0, limits: limits) { port in

@@ -66,79 +66,109 @@ enum Fixture {
       .record(pseudonymize: false)
   }
 
-  /// Writes journal events as the session would: grades with the engine, scores lessons as the
-  /// session does (best points per question over points asked).
+  /// Journals written by the engine's `LessonAttempt`, the producer the REPL uses: the script
+  /// says what the learner does, the attempt grades, scores and builds the events. Only the event
+  /// ids and the clock are fixed here, so every export is reproducible.
   struct Script {
+    /// Milliseconds since 1970, shared with the attempts' clocks.
+    final class Time: @unchecked Sendable {
+      var ms: Int64
+      init(_ ms: Int64) { self.ms = ms }
+    }
+
     var course: Course = Fixture.course
-    var clock: Int64 = 1_795_000_000_000  // 2026-11-18
+    let time = Time(1_795_000_000_000)  // 2026-11-18
     var serial = 0
     var events: [JournalEvent] = []
-    var best: [String: [String: Double]] = [:]
-    var attempts: [String: [String: Int]] = [:]
-    var hints: [String: [String: Int]] = [:]
+    var attempts: [String: LessonAttempt] = [:]
     var started: [String: Int64] = [:]
-    var drawn: [String: [String]] = [:]
 
     init(seed: Int = 0) { serial = seed * 10_000 }
 
+    var clock: Int64 { time.ms }
+
     mutating func stamp(_ seconds: Double = 5) -> (String, String) {
-      clock += Int64(seconds * 1000)
+      time.ms += Int64(seconds * 1000)
       serial += 1
       let hex = String(serial, radix: 16)
       let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - hex.count) + hex
-      return (id, Timestamp.format(milliseconds: clock))
+      return (id, Timestamp.format(milliseconds: time.ms))
+    }
+
+    /// Journals the attempt's events under fixed ids, at the script's clock.
+    mutating func journal(_ journaling: Journaling, seconds: Double) {
+      for var event in journaling.all {
+        (event.id, event.at) = stamp(seconds)
+        events.append(event)
+      }
     }
 
     func lesson(_ id: String) -> Lesson { course.lesson(id: id)! }
 
     mutating func start(_ lessonID: String, restart: Bool = false, draw: [String]? = nil) {
+      // Starting, restarting and drawing are the session's events, not the attempt's.
       let (id, at) = stamp()
       events.append(JournalEvent(id: id, at: at, kind: restart ? .lessonRestarted : .lessonStarted, course: course.id, lesson: lessonID, lessonDigest: lesson(lessonID).digest))
-      best[lessonID] = [:]
-      attempts[lessonID] = [:]
-      hints[lessonID] = [:]
       started[lessonID] = clock
-      drawn[lessonID] = draw
+      let time = self.time
+      attempts[lessonID] = LessonAttempt(
+        courseID: course.id, lesson: lesson(lessonID), learner: "ana-maria", drawn: draw,
+        clock: { Date(timeIntervalSince1970: Double(time.ms) / 1000) })
       if let draw {
         let (id, at) = stamp(0)
         events.append(JournalEvent(id: id, at: at, kind: .questionsDrawn, course: course.id, lesson: lessonID, questions: draw, seed: 7))
       }
     }
 
+    /// Moves the lesson's attempt to a question and shows it, as the learner reaching it would.
+    mutating func goTo(_ lessonID: String, _ qid: String) {
+      let i = attempts[lessonID]!.items.firstIndex { $0.id == qid }!
+      attempts[lessonID]!.index = i
+      _ = attempts[lessonID]!.show()
+    }
+
     mutating func hint(_ lessonID: String, _ qid: String) {
-      let n = (hints[lessonID]?[qid] ?? 0) + 1
-      hints[lessonID, default: [:]][qid] = n
-      let (id, at) = stamp(2)
-      let q = lesson(lessonID).question(id: qid)!
-      events.append(JournalEvent(id: id, at: at, kind: .hintShown, course: course.id, lesson: lessonID, lessonDigest: lesson(lessonID).digest, question: qid, questionDigest: q.digest, hint: n))
+      goTo(lessonID, qid)
+      guard case .shown(_, _, _, _, let journaling) = attempts[lessonID]!.hint() else {
+        preconditionFailure("no hint for \(qid)")
+      }
+      journal(journaling, seconds: 2)
     }
 
     mutating func skip(_ lessonID: String, _ qid: String) {
-      let (id, at) = stamp(1)
-      events.append(JournalEvent(id: id, at: at, kind: .questionSkipped, course: course.id, lesson: lessonID, question: qid))
+      goTo(lessonID, qid)
+      guard case .skipped(let journaling, _) = attempts[lessonID]!.skip() else {
+        preconditionFailure("cannot skip \(qid)")
+      }
+      journal(journaling, seconds: 1)
     }
 
+    /// Types the answer that reads as `response` in the learner's choice order.
     mutating func answer(_ lessonID: String, _ qid: String, _ response: Response, raw: String, seconds: Double = 12.5) {
-      let l = lesson(lessonID)
-      let q = l.question(id: qid)!
-      let grade = Grader.grade(q, response)
-      let attempt = (attempts[lessonID]?[qid] ?? 0) + 1
-      attempts[lessonID, default: [:]][qid] = attempt
-      let earned = Scoring.earned(points: q.points, credit: grade.credit, attempt: attempt, hintsShown: hints[lessonID]?[qid] ?? 0, policy: l.policy)
-      best[lessonID, default: [:]][qid] = Scoring.counted(previous: best[lessonID]?[qid], answer: earned)
-      let (id, at) = stamp(seconds)
-      events.append(JournalEvent(id: id, at: at, kind: .answerSubmitted, course: course.id, lesson: lessonID, lessonDigest: l.digest, question: qid, questionDigest: q.digest, raw: raw, response: response, outcome: grade.outcome, credit: grade.credit, earned: earned, attempt: attempt, seconds: seconds))
+      goTo(lessonID, qid)
+      var attempt = attempts[lessonID]!
+      let q = lesson(lessonID).question(id: qid)!
+      let typed = ResponseParser.describe(response, for: q, presentation: attempt.presentation(q))
+      time.ms += Int64(seconds * 1000)
+      guard case .graded(let graded) = attempt.answer(typed, raw: raw), graded.response == response else {
+        preconditionFailure("`\(typed)` does not answer \(qid) with \(response)")
+      }
+      time.ms -= Int64(seconds * 1000)
+      attempts[lessonID] = attempt
+      journal(graded.journaling, seconds: seconds)
     }
 
+    /// Finishes the lesson. A learner cannot finish with questions open, so any still open are
+    /// skipped first, as the learner would have to.
     mutating func complete(_ lessonID: String) {
-      let l = lesson(lessonID)
-      let asked = drawn[lessonID] ?? l.questions.map(\.id)
-      let score = Scoring.lessonScore(
-        earned: asked.map { best[lessonID]?[$0] ?? 0 }, possible: asked.map { l.question(id: $0)!.points },
-        passMark: l.policy.passMark)
-      let (id, at) = stamp(3)
-      let seconds = Double(clock - (started[lessonID] ?? clock)) / 1000
-      events.append(JournalEvent(id: id, at: at, kind: .lessonCompleted, course: course.id, lesson: lessonID, lessonDigest: l.digest, seconds: seconds.rounded(), score: score.share, passed: score.passed))
+      for q in attempts[lessonID]!.questions where !attempts[lessonID]!.isDone(q) {
+        skip(lessonID, q.id)
+      }
+      let seconds = Double(clock + 3000 - (started[lessonID] ?? clock)) / 1000
+      guard case .finished(_, _, let journaling) = attempts[lessonID]!.finish(seconds: seconds) else {
+        preconditionFailure("\(lessonID) still has open questions")
+      }
+      journal(journaling, seconds: 3)
     }
 
     /// A learner who finishes everything: one wrong first try, a hint, a restart of the

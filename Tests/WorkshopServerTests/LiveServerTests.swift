@@ -11,8 +11,7 @@ func makeHost(
   key: InstructorKey? = InstructorKey.generate()
 ) async throws -> LiveHost {
   let options = LiveHost.Options(
-    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key,
-    checker: FakeChecking())
+    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key)
   return try await LiveHost.open(options).host
 }
 

@@ -25,7 +25,7 @@ import WorkshopRecords
   func verify(_ text: String, trusting: [String]?) throws -> VerificationReport {
     var isRecord = true
     let (report, _) = try RecordVerifier.verify(
-      data: Data(text.utf8), course: { _ in Fixture.course() }, grading: .checking(FakeChecking()),
+      data: Data(text.utf8), course: { _ in Fixture.course() }, grading: .engine,
       trusting: trusting, isRecord: &isRecord)
     #expect(isRecord)
     return report

@@ -32,66 +32,6 @@ enum Fixture {
   }
 }
 
-/// Enough grading for the fixture: letters for choices, t/f, exact text.
-struct FakeChecking: AnswerChecking {
-  func order(for question: Question, participant: String, shuffle: Bool) -> [Int] {
-    let n = question.choiceCount
-    return shuffle ? Array((0..<n).reversed()) : Array(0..<n)
-  }
-
-  func parse(_ input: String, for question: Question, order: [Int]) -> Result<Response, InputProblem> {
-    let t = input.trimmingCharacters(in: .whitespaces).lowercased()
-    switch question.body {
-    case .single(let c):
-      guard let u = t.unicodeScalars.first, t.count == 1, let i = Optional(Int(u.value) - 97), i >= 0, i < c.count
-      else { return .failure(InputProblem("answer with a letter")) }
-      return .success(.choices([order[i]]))
-    case .trueFalse:
-      if t == "t" || t == "true" { return .success(.choices([0])) }
-      if t == "f" || t == "false" { return .success(.choices([1])) }
-      return .failure(InputProblem("true or false"))
-    case .shortAnswer: return .success(.text(t))
-    default: return .failure(InputProblem("unsupported"))
-    }
-  }
-
-  func grade(_ question: Question, _ response: Response) -> Grade {
-    let right: Bool
-    switch (question.body, response) {
-    case (.single(let c), .choices(let picked)): right = picked.count == 1 && c[picked[0]].correct
-    case (.trueFalse(let a, _, _), .choices(let picked)): right = picked == [a ? 0 : 1]
-    case (.shortAnswer(let s), .text(let t)): right = s.accepted.contains(t)
-    default: right = false
-    }
-    return Grade(outcome: right ? .correct : .wrong, credit: right ? 1 : 0, feedback: right ? [] : ["Not quite."])
-  }
-
-  func describe(_ response: Response, for question: Question, order: [Int]) -> String {
-    switch response {
-    case .choices(let picked):
-      if case .trueFalse = question.body { return picked == [0] ? "True" : "False" }
-      return picked.compactMap { order.firstIndex(of: $0) }.map { String(UnicodeScalar(UInt8(65 + $0))) }
-        .joined(separator: ", ")
-    case .text(let t): return t
-    default: return "?"
-    }
-  }
-
-  func earned(points: Double, credit: Double, attempt: Int, hintsShown: Int, policy: Policy) -> Double {
-    points * credit * policy.creditMultiplier(attempt: attempt)
-  }
-}
-
-extension Question {
-  var choiceCount: Int {
-    switch body {
-    case .single(let c), .multiple(let c): c.count
-    case .trueFalse: 2
-    default: 0
-    }
-  }
-}
-
 /// A clock tests move by hand.
 final class TestClock: @unchecked Sendable {
   private let lock = NSLock()

@@ -58,7 +58,7 @@ import WorkshopRecords
       ana.send(LearnerRequest(type: .answer, submission: "Ana-1", question: "capital", input: "b"))
       #expect(await ana.next { $0.type == .ack }?.message.outcome == .correct)
       clients["Ana"] = ana
-      #expect(await host.room.participants["ana"]?.answers["basics/capital"]?.attempts == 1)
+      #expect(await host.room.participants["ana"]?.standings["basics/capital"]?.attempts == 1)
 
       // Bob is removed: told so and disconnected; his token no longer works.
       await host.command(InstructorCommand(.remove, participant: "bob"))
@@ -76,7 +76,7 @@ import WorkshopRecords
         let json = try #require(ended?.message.record)
         var isRecord = true
         let (report, _) = try RecordVerifier.verify(
-          data: Data(json.utf8), course: { _ in Fixture.course() }, grading: .checking(FakeChecking()),
+          data: Data(json.utf8), course: { _ in Fixture.course() }, grading: .engine,
           trusting: [key.publicKeyBase64], isRecord: &isRecord)
         #expect(report.status == .valid, "\(report.findings)")
         #expect(report.signature == .valid(signer: key.keyID, trusted: true))

@@ -32,37 +32,31 @@ extension LessonAttempt {
   /// Grades `text` for the current question. `raw` is the line as typed, kept in the journal.
   public mutating func answer(_ text: String, raw: String) -> AnswerStep {
     guard case .question(let q) = current else { return .notAQuestion }
-    var standing = standing(q)
-    if standing.isDone(policy: policy) { return .alreadyDone }
     let p = presentation(q)
-    let response: Response
-    switch ResponseParser.parse(text, for: q, presentation: p) {
-    case .failure(let error): return .unreadable(message: error.message)
-    case .success(let r): response = r
+    let graded: QuestionStep.GradedAnswer
+    switch QuestionStep.answer(text, to: q, presentation: p, standing: standing(q), policy: policy) {
+    case .alreadyDone: return .alreadyDone
+    case .unreadable(let message): return .unreadable(message: message)
+    case .graded(let g): graded = g
     }
-    let grade = Grader.grade(q, response)
-    let attempt = standing.attempts + 1
-    let earned = Scoring.earned(
-      points: q.points, credit: grade.credit, attempt: attempt, hintsShown: standing.hints,
-      policy: policy)
     let seconds = max(0, clock().timeIntervalSince(shownAt))
     var e = event(.answerSubmitted, question: q)
     e.raw = raw
-    e.response = response
-    e.outcome = grade.outcome
-    e.credit = grade.credit
-    e.earned = earned
-    e.attempt = attempt
+    e.response = graded.response
+    e.outcome = graded.grade.outcome
+    e.credit = graded.grade.credit
+    e.earned = graded.earned
+    e.attempt = graded.attempt
     e.seconds = (seconds * 1000).rounded() / 1000
-    standing.record(grade, response: response, earned: earned)
+    let standing = graded.standing
     standings[q.id] = standing
     var journaling = Journaling()
     journaling.append(e)
     return .graded(
       GradedAnswer(
-        question: q, presentation: p, response: response, grade: grade, attempt: attempt,
-        earned: earned, counted: standing.earned, done: standing.isDone(policy: policy),
-        attemptsLeft: standing.attemptsLeft(policy: policy),
+        question: q, presentation: p, response: graded.response, grade: graded.grade,
+        attempt: graded.attempt, earned: graded.earned, counted: standing.earned,
+        done: standing.isDone(policy: policy), attemptsLeft: standing.attemptsLeft(policy: policy),
         hintsLeft: standing.hintsLeft(q, policy: policy), journaling: journaling))
   }
 
@@ -78,19 +72,19 @@ extension LessonAttempt {
 
   public mutating func hint() -> HintStep {
     guard case .question(let q) = current else { return .notAQuestion }
-    var standing = standing(q)
-    if standing.isDone(policy: policy) { return .alreadyDone }
-    guard policy.hintsAllowed else { return .hintsOff }
-    guard standing.hints < q.hints.count else { return q.hints.isEmpty ? .noHints : .noMoreHints }
-    standing.hints += 1
-    standings[q.id] = standing
-    var e = event(.hintShown, question: q)
-    e.hint = standing.hints
-    var journaling = Journaling()
-    journaling.append(e)
-    return .shown(
-      text: q.hints[standing.hints - 1], number: standing.hints, of: q.hints.count,
-      cost: policy.hintCost, journaling: journaling)
+    switch QuestionStep.hint(for: q, standing: standing(q), policy: policy) {
+    case .alreadyDone: return .alreadyDone
+    case .hintsOff: return .hintsOff
+    case .noHints: return .noHints
+    case .noMoreHints: return .noMoreHints
+    case .shown(let text, let number, let standing):
+      standings[q.id] = standing
+      var e = event(.hintShown, question: q)
+      e.hint = number
+      var journaling = Journaling()
+      journaling.append(e)
+      return .shown(text: text, number: number, of: q.hints.count, cost: policy.hintCost, journaling: journaling)
+    }
   }
 
   public enum SkipStep: Sendable {
@@ -102,15 +96,15 @@ extension LessonAttempt {
   }
 
   public mutating func skip(seconds: @autoclosure () -> Double = 0) -> SkipStep {
-    guard case .question(let q) = current, !isDone(q) else {
-      return .movedOn(advance(seconds: seconds()))
+    guard case .question(let q) = current else { return .movedOn(advance(seconds: seconds())) }
+    switch QuestionStep.skip(standing: standing(q), policy: policy) {
+    case .alreadyDone: return .movedOn(advance(seconds: seconds()))
+    case .skipOff: return .skipOff
+    case .skipped(let standing):
+      standings[q.id] = standing
+      var journaling = Journaling()
+      journaling.append(event(.questionSkipped, question: q))
+      return .skipped(journaling: journaling, then: advance(seconds: seconds()))
     }
-    guard policy.skipAllowed else { return .skipOff }
-    var standing = standing(q)
-    standing.skipped = true
-    standings[q.id] = standing
-    var journaling = Journaling()
-    journaling.append(event(.questionSkipped, question: q))
-    return .skipped(journaling: journaling, then: advance(seconds: seconds()))
   }
 }

@@ -46,12 +46,24 @@ public struct QuestionStanding: Sendable, Hashable {
     return max(0, question.hints.count - hints)
   }
 
-  /// The standing after a graded answer.
-  mutating func record(_ grade: Grade, response: Response, earned answerEarned: Double) {
+  // The three ways a standing changes. `QuestionStep` decides whether a step is allowed; these
+  // fold a step that happened (also when a log or journal is replayed).
+
+  /// After a graded answer: the best answer counts (`Scoring.counted`).
+  public mutating func recordAnswer(outcome: Grade.Outcome, response: Response?, earned answerEarned: Double) {
     earned = Scoring.counted(previous: attempts > 0 ? earned : nil, answer: answerEarned)
     attempts += 1
-    outcome = grade.outcome
+    self.outcome = outcome
     self.response = response
     skipped = false
+  }
+
+  /// After hint `number` (1-based) was shown.
+  public mutating func recordHint(number: Int) {
+    hints = max(hints, number)
+  }
+
+  public mutating func recordSkip() {
+    skipped = true
   }
 }

@@ -1,18 +1,6 @@
 import WorkshopEngine
 
-/// What the classroom needs from grading. The live server uses `EngineChecking` (the engine's
-/// shuffler, parser, grader and scoring); tests may substitute a small fake.
-public protocol AnswerChecking: Sendable {
-  /// Display order for one participant: display position -> canonical index.
-  func order(for question: Question, participant: String, shuffle: Bool) -> [Int]
-  /// What the participant typed -> canonical response, or a message saying what was wrong.
-  func parse(_ input: String, for question: Question, order: [Int]) -> Result<Response, InputProblem>
-  func grade(_ question: Question, _ response: Response) -> Grade
-  /// A response as a participant with this display order would read it ("B, D").
-  func describe(_ response: Response, for question: Question, order: [Int]) -> String
-  func earned(points: Double, credit: Double, attempt: Int, hintsShown: Int, policy: Policy) -> Double
-}
-
+/// Why a participant's request cannot be taken now, in words they can act on.
 public struct InputProblem: Error, Sendable, Hashable {
   public var message: String
   public init(_ message: String) { self.message = message }
