@@ -1,7 +1,7 @@
 import Foundation
 
-/// One card being reviewed: the lesson's attempt rules (`QuestionStanding`, `ResponseParser`,
-/// `Grader`) applied to a review, which journals `review-answered` instead of lesson events so
+/// One card being reviewed: the lesson's attempt rules (`QuestionStep`, `QuestionStanding`)
+/// applied to a review, which journals `review-answered` instead of lesson events so
 /// that the lesson, its score and its records stay as they were.
 public struct ReviewAttempt: Sendable {
   public let item: ReviewItem
@@ -47,28 +47,28 @@ public struct ReviewAttempt: Sendable {
   }
 
   public mutating func answer(_ text: String, raw: String, now: Date) -> AnswerStep {
-    if isDone { return .alreadyDone }
     let q = item.question
-    let response: Response
-    switch ResponseParser.parse(text, for: q, presentation: presentation) {
-    case .failure(let error): return .unreadable(message: error.message)
-    case .success(let r): response = r
+    let graded: QuestionStep.GradedAnswer
+    switch QuestionStep.answer(text, to: q, presentation: presentation, standing: standing, policy: policy) {
+    case .alreadyDone: return .alreadyDone
+    case .unreadable(let message): return .unreadable(message: message)
+    case .graded(let g): graded = g
     }
-    let grade = Grader.grade(q, response)
-    standing.record(grade, response: response, earned: 0)
-    let attempt = standing.attempts
-    let rating = isDone ? ReviewDeck.rating(outcome: grade.outcome, attempt: attempt, hintsShown: standing.hints) : nil
+    standing = graded.standing
+    let rating =
+      isDone ? ReviewDeck.rating(outcome: graded.grade.outcome, attempt: graded.attempt, hintsShown: standing.hints) : nil
     let seconds = max(0, now.timeIntervalSince(shownAt))
     let event = JournalEvent(
       at: JournalEvent.timestamp(now), kind: .reviewAnswered, course: item.courseID, lesson: item.lesson.id,
       lessonDigest: item.lesson.digest, question: q.id, questionDigest: q.digest, raw: raw,
-      response: response, outcome: grade.outcome, credit: grade.credit, attempt: attempt,
-      hint: standing.hints > 0 ? standing.hints : nil, rating: rating?.rawValue,
+      response: graded.response, outcome: graded.grade.outcome, credit: graded.grade.credit,
+      attempt: graded.attempt, hint: standing.hints > 0 ? standing.hints : nil, rating: rating?.rawValue,
       seconds: (seconds * 1000).rounded() / 1000)
     return .graded(
       GradedAnswer(
-        grade: grade, attempt: attempt, rating: rating, attemptsLeft: standing.attemptsLeft(policy: policy),
-        hintsLeft: standing.hintsLeft(q, policy: policy), event: event))
+        grade: graded.grade, attempt: graded.attempt, rating: rating,
+        attemptsLeft: standing.attemptsLeft(policy: policy), hintsLeft: standing.hintsLeft(q, policy: policy),
+        event: event))
   }
 
   public enum HintStep: Sendable {
@@ -82,11 +82,14 @@ public struct ReviewAttempt: Sendable {
   /// Hints in a review are not journaled as `hint-shown` (that would reopen the lesson); they
   /// count in the review's rating instead.
   public mutating func hint() -> HintStep {
-    if isDone { return .alreadyDone }
-    let q = item.question
-    guard policy.hintsAllowed else { return .hintsOff }
-    guard standing.hints < q.hints.count else { return q.hints.isEmpty ? .noHints : .noMoreHints }
-    standing.hints += 1
-    return .shown(text: q.hints[standing.hints - 1], number: standing.hints, of: q.hints.count)
+    switch QuestionStep.hint(for: item.question, standing: standing, policy: policy) {
+    case .alreadyDone: return .alreadyDone
+    case .hintsOff: return .hintsOff
+    case .noHints: return .noHints
+    case .noMoreHints: return .noMoreHints
+    case .shown(let text, let number, let after):
+      standing = after
+      return .shown(text: text, number: number, of: item.question.hints.count)
+    }
   }
 }
