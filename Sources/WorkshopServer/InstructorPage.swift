@@ -38,6 +38,10 @@ enum InstructorPage {
     th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; }
     #status { min-height: 1.5em; }
     .hidden { display: none; }
+    #lobby { padding: 1.5rem; border-bottom: 1px solid var(--line); text-align: center; }
+    #lobby-code { font-size: clamp(3rem, 12vw, 9rem); font-weight: 800; letter-spacing: .2em; margin: 0; }
+    #joinline { font-size: clamp(1rem, 2.4vw, 1.8rem); white-space: pre-wrap; word-break: break-word; margin: .5rem 0; }
+    #lobby-people { font-size: 1.3rem; }
     @media (max-width: 50rem) { main { grid-template-columns: 1fr; } }
     </style>
     </head>
@@ -47,7 +51,15 @@ enum InstructorPage {
       <span>Join code <span id="code" aria-live="polite">······</span></span>
       <span id="counts" class="muted"></span>
       <label><input type="checkbox" id="projector"> Projector mode (hide names and answers)</label>
+      <label><input type="checkbox" id="show-lobby"> Join screen</label>
     </header>
+    <section id="lobby" class="hidden" aria-label="Join screen">
+      <p>To join, type in a terminal:</p>
+      <p id="joinline"></p>
+      <p class="muted">Join code</p>
+      <p id="lobby-code" aria-live="polite"></p>
+      <p id="lobby-people" aria-live="polite"></p>
+    </section>
     <main>
     <div>
       <section aria-label="Controls">
@@ -99,6 +111,7 @@ enum InstructorPage {
     const pct = (x) => Math.round(x * 100) + "%";
     $("csv").href = "/api/host/roster.csv?" + q;
     $("projector").addEventListener("change", () => { if (view) render(view, true); });
+    $("show-lobby").addEventListener("change", () => { if (view) render(view, true); });
 
     async function command(body) {
       $("status").textContent = "…";
@@ -124,6 +137,14 @@ enum InstructorPage {
       const hide = $("projector").checked;
       $("course").textContent = v.courseTitle;
       $("code").textContent = v.ended ? "ended" : v.code;
+      // The join screen, to project while people arrive: shown until a lesson is opened, and
+      // whenever the instructor asks for it. Learners join at the address this page came from.
+      const present = v.people.filter(p => !p.removed);
+      $("lobby").classList.toggle("hidden", v.ended || !(!v.lesson || $("show-lobby").checked));
+      $("joinline").textContent = "workshop join " + location.host + " --code " + v.code + ' --name "Your Name"';
+      $("lobby-code").textContent = v.code;
+      $("lobby-people").textContent = present.length === 0 ? "Nobody has joined yet."
+        : present.length + " joined: " + present.map(p => hide || v.anonymous ? p.alias : p.name).join(", ");
       $("counts").textContent = v.connectedCount + " connected · " + v.people.filter(p => !p.removed).length + " joined · "
         + v.pacing + " pace" + (v.locked ? " · locked" : "");
       $("leaderboard").classList.toggle("hidden", !v.leaderboard);

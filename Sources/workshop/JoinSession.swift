@@ -341,10 +341,12 @@ final class JoinSession {
 
   /// Above the prompt when there is one, so the line being typed survives.
   func show(_ text: String) {
+    // Server text arrives as long lines; wrapped here by words, at the width of the moment.
+    let fitted = TextWrap.fit(text, width: min(terminal.width(), 80))
     if let editor {
-      editor.printAbove(text.hasSuffix("\n") ? text : text + "\n")
+      editor.printAbove(fitted.hasSuffix("\n") ? fitted : fitted + "\n")
     } else {
-      Console.write(text.hasSuffix("\n") ? text : text + "\n")
+      Console.write(fitted.hasSuffix("\n") ? fitted : fitted + "\n")
     }
   }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 
 struct Lint: ParsableCommand {
   // An explicit name: deriving it from the type name costs every start-up a type-name lookup.
@@ -10,7 +11,8 @@ struct Lint: ParsableCommand {
 
   @OptionGroup var location: LocationOptions
 
-  @Argument(help: "A lessons folder or one course folder (default: the lessons folder).")
+  @Argument(
+    help: "A lessons folder, one course folder, or one lesson file (default: the lessons folder).")
   var path: String?
 
   @Flag(help: "Print the diagnostics and counts as JSON.")
@@ -20,14 +22,23 @@ struct Lint: ParsableCommand {
   var strict = false
 
   func run() throws {
-    let report = Linter.run(root: path ?? location.lessonsRoot)
+    let target = path ?? location.lessonsRoot
+    var isFolder: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isFolder)
+    let report = exists && !isFolder.boolValue ? Linter.run(file: target) : Linter.run(root: target)
     if json {
       print(try jsonText(report))
     } else {
+      let width = TerminalInfo().width()
+      var sources = SourceLines()
       var output = ""
       for diagnostic in report.diagnostics {
         output += diagnostic.description
         output += "\n"
+        let excerpt = SourceExcerpt.lines(
+          for: diagnostic, sourceLine: sources.line(diagnostic.line, of: diagnostic.path),
+          width: width)
+        for line in excerpt { output += line + "\n" }
       }
       output += summary(report)
       print(output)
@@ -56,5 +67,23 @@ struct Lint: ParsableCommand {
     let data = try encoder.encode(
       Output(diagnostics: report.diagnostics, errors: report.errors, warnings: report.warnings))
     return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// Lines of the files diagnostics point at, each file read once.
+private struct SourceLines {
+  private var files: [String: [Substring]] = [:]
+
+  mutating func line(_ number: Int, of path: String) -> String? {
+    if files[path] == nil {
+      guard let data = FileManager.default.contents(atPath: path),
+        let text = String(data: data, encoding: .utf8)
+      else { return nil }
+      files[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+    guard let lines = files[path], number >= 1, number <= lines.count else { return nil }
+    var line = lines[number - 1]
+    if line.hasSuffix("\r") { line = line.dropLast() }
+    return String(line)
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WorkshopEngine
+import WorkshopTerminal
 
 struct List: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -179,22 +180,51 @@ enum Output {
     return "\(minutes / 60)h \(m < 10 ? "0" : "")\(m)m"
   }
 
-  /// Columns padded to their widest cell (counted in characters), two spaces apart.
-  static func table(_ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0) -> String {
+  /// Columns padded to their widest cell (by display width), two spaces apart. On a terminal
+  /// too narrow for the table, the widest text column wraps by words onto more lines.
+  static func table(
+    _ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0, width: Int? = Output.width
+  ) -> String {
     let columns = rows.map(\.count).max() ?? 0
     var widths = [Int](repeating: 0, count: columns)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    for row in rows {
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+    }
+    let total = indent + widths.reduce(0, +) + 2 * max(0, columns - 1)
+    var wrapColumn: Int? = nil
+    if let width, total > width,
+      let widest = widths.indices.filter({ !rightAligned.contains($0) }).max(by: { widths[$0] < widths[$1] })
+    {
+      widths[widest] = max(12, widths[widest] - (total - width))
+      wrapColumn = widest
+    }
     var out = ""
     for row in rows {
-      var line = String(repeating: " ", count: indent)
-      for (i, cell) in row.enumerated() {
-        let pad = String(repeating: " ", count: widths[i] - cell.count)
-        let last = i == row.count - 1
-        line += rightAligned.contains(i) ? pad + cell : (last ? cell : cell + pad)
-        if !last { line += "  " }
+      let cells = row.enumerated().map { i, cell in
+        i == wrapColumn ? TextWrap.lines(cell, width: widths[i]) : [cell]
       }
-      out += line + "\n"
+      let height = cells.map(\.count).max() ?? 1
+      for lineIndex in 0..<height {
+        var line = String(repeating: " ", count: indent)
+        for (i, parts) in cells.enumerated() {
+          let cell = lineIndex < parts.count ? parts[lineIndex] : ""
+          let pad = String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(cell)))
+          let last = i == row.count - 1
+          line += rightAligned.contains(i) ? pad + cell : (last ? cell : cell + pad)
+          if !last { line += "  " }
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        out += line + "\n"
+      }
     }
     return out
+  }
+
+  /// Columns to fit tables to: the terminal's width, or `COLUMNS`; nil when output goes to a
+  /// file or pipe, which gets whole lines.
+  static var width: Int? {
+    let terminal = TerminalInfo()
+    guard terminal.stdoutIsTTY || terminal.variable("COLUMNS") != nil else { return nil }
+    return terminal.width()
   }
 }

@@ -16,6 +16,7 @@ struct Workshop: ParsableCommand {
       List.self,
       ProgressCommand.self,
       Lint.self,
+      Preview.self,
       ExportCommand.self,
       VerifyCommand.self,
       RosterCommand.self,

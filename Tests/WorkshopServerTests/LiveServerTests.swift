@@ -77,6 +77,9 @@ func makeHost(
         #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
         let page = String(buffer: response.body)
         #expect(!page.contains("http://") && !page.contains("https://"), "no CDN or outside address")
+        // A projectable join screen: the command learners type, with the code in large type.
+        #expect(page.contains(#"id="lobby""#) && page.contains(#""workshop join " + location.host"#))
+        #expect(page.contains(#"id="lobby-code""#) && page.contains(#"id="lobby-people""#))
       }
     }
   }

@@ -357,7 +357,11 @@ import WorkshopEngine
     #expect(end.contains("Passed"))
     #expect(end.contains("Course completed: Sample Course"))
     #expect(end.contains("1. Basics. Passed, 100%. About 5 minutes."))
-    #expect(end.contains("workshop export sample"))
+    // The real command, with the learner and the course, not a promise of one.
+    #expect(end.contains("workshop export --learner"))
+    #expect(end.contains("--course sample"))
+    #expect(end.contains("--format html"))
+    #expect(!end.contains("once it is available"))
   }
 }
 

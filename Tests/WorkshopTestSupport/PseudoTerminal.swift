@@ -48,6 +48,8 @@ public final class PseudoTerminal {
     }
     env["TERM"] = "xterm"
     env["INPUTRC"] = "/dev/null"
+    // Tests that read long pages see them whole; the pager's own tests turn it on.
+    env["WORKSHOP_PAGER"] = "off"
     env.merge(environment) { _, new in new }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -101,7 +101,7 @@ public enum ResponseParser {
   // MARK: - Per type
 
   private static func single(_ input: String, count: Int) throws -> Int {
-    let oneAnswer = InputError("Choose one answer, for example `b`.")
+    let oneAnswer = InputError("Choose one answer, for example b.")
     let text = trimmingEnds(prepare(input))
     guard !text.isEmpty else { throw oneAnswer }
     let tokens = tokens(text)
@@ -118,7 +118,7 @@ public enum ResponseParser {
     let text = trimmingEnds(prepare(input))
     let words = tokens(text).filter { $0 != "and" }
     guard !words.isEmpty else {
-      throw InputError("Choose one or more letters, for example `a, c`.")
+      throw InputError("Choose one or more letters, for example a, c.")
     }
     return try words.flatMap { try choiceIndices($0, count: count, digitsSplit: count <= 9) }
   }
@@ -129,7 +129,7 @@ public enum ResponseParser {
     switch text {
     case "t", "true", "y", "yes", "a": return true
     case "f", "false", "n", "no", "b": return false
-    default: throw InputError("Answer true or false (`t` or `f`).")
+    default: throw InputError("Answer true or false (t or f).")
     }
   }
 
@@ -206,7 +206,7 @@ public enum ResponseParser {
   }
 
   private static func ordering(_ input: String, count: Int) throws -> [Int] {
-    let example = "for example `\((1...max(1, count)).reversed().map(String.init).joined(separator: " "))`"
+    let example = "for example \((1...max(1, count)).reversed().map(String.init).joined(separator: " "))"
     let text = trimmingEnds(prepare(input))
     var words = tokens(text, extraSeparators: ["-", ">", "\u{2192}"])
     if words.count == 1, count <= 9, words[0].count == count, count > 1 {
@@ -247,7 +247,7 @@ public enum ResponseParser {
     let example = (0..<min(max(count, 1), 3)).map { "\(Presentation.letter($0))-\(($0 + 1) % max(count, 1) + 1)" }
       .joined(separator: " ")
     let format = InputError(
-      "Match each letter to a number, for example `\(example)`.")
+      "Match each letter to a number, for example \(example).")
     let text = trimmingEnds(prepare(input))
     let chars = Array(text)
     let connectors: Set<Character> = ["-", ":", "=", ">", ")", "\u{2192}", " "]
@@ -300,7 +300,7 @@ public enum ResponseParser {
     guard count > 0 else { return InputError("This question has no choices.") }
     let last = Presentation.letter(min(count, 26) - 1)
     return plural
-      ? InputError("Choose letters from a to \(last), for example `a, c`.")
+      ? InputError("Choose letters from a to \(last), for example a, c.")
       : InputError("Choose a letter from a to \(last).")
   }
 

@@ -48,12 +48,10 @@ public enum LessonLoader {
     return (library, result.diagnostics)
   }
 
-  /// A course as read, whether or not it has errors (lint proves examples even in broken courses).
+  /// A course as read, whether or not it has errors.
   struct LoadedCourse {
     var course: Course
     var hasErrors: Bool
-    /// Examples to prove, by lesson path and question id.
-    var examples: [String: [String: [ExampleCase]]]
     var questionBlocks: Int
     var lessonFiles: Int
   }
@@ -143,7 +141,6 @@ public enum LessonLoader {
       let sink = DiagnosticSink(path: manifest.path)
       var hasErrors = manifest.hasErrors
       var lessons: [Lesson] = []
-      var examples: [String: [String: [ExampleCase]]] = [:]
       var lessonIDs: [String: String] = [:]
       var blocks = 0
       for entry in manifest.entries {
@@ -164,7 +161,6 @@ public enum LessonLoader {
           }
           lessonIDs[id] = entry.file
         }
-        if !lesson.examples.isEmpty { examples[entry.path] = lesson.examples }
         if let value = lesson.lesson { lessons.append(value) }
       }
       if let id = manifest.id {
@@ -184,7 +180,7 @@ public enum LessonLoader {
         directory: manifest.folder, digest: "")
       course.digest = Digests.course(course)
       courses.append(
-        LoadedCourse(course: course, hasErrors: hasErrors, examples: examples, questionBlocks: blocks,
+        LoadedCourse(course: course, hasErrors: hasErrors, questionBlocks: blocks,
           lessonFiles: manifest.entries.count))
     }
     return LoadResult(

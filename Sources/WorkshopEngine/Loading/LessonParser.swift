@@ -19,8 +19,6 @@ struct ParsedLesson: Sendable {
   var id: String?
   var idLine = 1
   var idColumn = 1
-  /// Examples to prove, by question id.
-  var examples: [String: [ExampleCase]] = [:]
   var questionCount = 0
   var diagnostics: [Diagnostic] = []
   var hasErrors = false
@@ -141,6 +139,7 @@ enum LessonParser {
         }
       case .question(let block):
         result.questionCount += 1
+        if block.unclosed { continue }
         let reader = YAMLReader(
           sink: sink, lineOffset: block.line, columnOffset: block.column - 1)
         guard let root = reader.compose(block.yaml) else { continue }
@@ -155,6 +154,11 @@ enum LessonParser {
         }
         var question = decoded.0
         let examples = decoded.1
+        // Proved as soon as the question is read, so a wrong key shows up alongside every other
+        // problem of the file, and a course whose key is wrong is never offered to learners.
+        for failure in Linter.prove(question, examples, path: entry.path) {
+          sink.error(failure.line, failure.column, failure.message)
+        }
         if let idNode = root["id"] {
           let at = reader.location(idNode)
           guard claim(question.id, line: at.line, column: at.column, what: "question") else {
@@ -163,7 +167,6 @@ enum LessonParser {
         }
         LinkChecker.checkText(question, block: block, source: source, sink: sink)
         question.digest = Digests.question(question)
-        if !examples.isEmpty { result.examples[question.id] = examples }
         items.append(.question(question))
       }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `workshop lint` reports: every diagnostic and how much content was checked.
 public struct LintReport: Sendable, Hashable {
   /// Sorted by path, line and column.
@@ -14,29 +16,50 @@ public enum Linter {
   /// load + every structural check + the example proofs (uses Grader).
   public static func lint(root: String) -> [Diagnostic] { run(root: root).diagnostics }
 
-  /// Like `lint(root:)`, with counts for a summary line.
+  /// Like `lint(root:)`, with counts for a summary line. The answer-key proofs run while each
+  /// question is read (see `LessonParser`), so they are among the loader's diagnostics.
   public static func run(root: String) -> LintReport {
     let loaded = LessonLoader.loadAll(root: root)
-    var diagnostics = loaded.diagnostics
     var lessons = 0
     var questions = 0
     for course in loaded.courses {
       lessons += course.lessonFiles
       questions += course.questionBlocks
-      for lesson in course.course.lessons {
-        guard let byQuestion = course.examples[lesson.path] else { continue }
-        for question in lesson.questions {
-          guard let cases = byQuestion[question.id] else { continue }
-          diagnostics += prove(question, cases, path: lesson.path)
-        }
-      }
-    }
-    if diagnostics.count != loaded.diagnostics.count {
-      diagnostics = diagnostics.sortedByLocation()
     }
     return LintReport(
-      diagnostics: diagnostics, courses: loaded.courses.count, lessons: lessons,
+      diagnostics: loaded.diagnostics, courses: loaded.courses.count, lessons: lessons,
       questions: questions)
+  }
+
+  /// Checks one lesson file with its course's settings when its folder is a course (the file
+  /// need not be listed in course.yaml yet), else with the default policy. Only the file's own
+  /// diagnostics are reported; `run(root:)` checks what lies between the lessons of a course.
+  public static func run(file: String) -> LintReport {
+    let url = URL(fileURLWithPath: file)
+    let name = url.lastPathComponent
+    let parent = (file as NSString).deletingLastPathComponent
+    let folder = parent.isEmpty ? "." : parent
+    var entry = LessonEntry(
+      file: name, path: file, required: true, kind: .lesson, line: 1, column: 1)
+    var policy = Policy.default
+    var diagnostics: [Diagnostic] = []
+    var courses = 0
+    if FileManager.default.fileExists(atPath: join(folder, "course.yaml")) {
+      let manifest = CourseManifest.read(folder: folder)
+      courses = 1
+      policy = manifest.policy
+      let samePath = { (path: String) in URL(fileURLWithPath: path).standardized == url.standardized }
+      if let listed = manifest.entries.first(where: { samePath($0.path) }) {
+        entry.kind = listed.kind
+        entry.required = listed.required
+      }
+      diagnostics += manifest.diagnostics.filter { samePath($0.path) }
+    }
+    let parsed = LessonParser.parse(entry, coursePolicy: policy)
+    diagnostics += parsed.diagnostics
+    return LintReport(
+      diagnostics: diagnostics.sortedByLocation(), courses: courses, lessons: 1,
+      questions: parsed.questionCount)
   }
 
   /// Grades each example: an accepted one must grade correct, a rejected one must not.

@@ -19,6 +19,9 @@ struct QuestionBlock {
   var line: Int
   var column: Int
   var lastLine: Int
+  /// Set when the block has no closing fence of its own: cmark then runs it on through the
+  /// prose and into the next block, so its YAML is not worth reading.
+  var unclosed = false
 }
 
 enum LessonPart {
@@ -105,8 +108,14 @@ enum MarkdownScanner {
         flush(endingBefore: start)
         let literal = cmark_node_get_literal(block).map { String(cString: $0) } ?? ""
         let column = Int(cmark_node_get_start_column(block))
-        result.parts.append(
-          .question(QuestionBlock(yaml: literal, line: start, column: max(column, 1), lastLine: end)))
+        var question = QuestionBlock(yaml: literal, line: start, column: max(column, 1), lastLine: end)
+        if let runsInto = unclosedFence(source: source, opening: start, closing: end) {
+          question.unclosed = true
+          sink.error(
+            start, max(column, 1),
+            "question block opened here is never closed; end its YAML with a ``` line (it runs on to line \(runsInto))")
+        }
+        result.parts.append(.question(question))
         continuation += 1
         current = PageDraft(
           id: "\(sectionID)-\(continuation)", title: current.title, firstLine: end + 1,
@@ -121,6 +130,49 @@ enum MarkdownScanner {
     // Everything else needs the whole tree: links, images, nested question blocks, words.
     walk(document, source: source, lineOffset: lineOffset, sink: sink, words: &result.wordCount)
     return result
+  }
+
+  /// The line an unclosed question block runs into, or nil when its fence is closed. A block is
+  /// unclosed when it swallowed the opening fence of another block (a fence line of the same
+  /// kind with an info string cannot close it), or ended without any closing fence.
+  private static func unclosedFence(source: SourceFile, opening: Int, closing: Int) -> Int? {
+    guard let opener = fence(source, opening), opening < closing else { return closing }
+    for line in (opening + 1)..<closing {
+      // A fence at least as long as the opening one cannot be nested inside it on purpose.
+      if let inner = fence(source, line), inner.mark == opener.mark, inner.run >= opener.run,
+        !inner.info.isEmpty
+      {
+        return line
+      }
+    }
+    if let last = fence(source, closing), last.mark == opener.mark, last.run >= opener.run,
+      last.info.isEmpty
+    {
+      return nil
+    }
+    return closing
+  }
+
+  /// For a line that is a code fence (up to three spaces, then three or more ` or ~), its fence
+  /// character and the text after it; nil for any other line.
+  private static func fence(_ source: SourceFile, _ line: Int)
+    -> (mark: UInt8, run: Int, info: String)?
+  {
+    guard line >= 1, line <= source.lineCount else { return nil }
+    let range = source.lineRange(line)
+    var i = range.lowerBound
+    while i < range.upperBound, source.bytes[i] == 0x20, i - range.lowerBound < 4 { i += 1 }
+    guard i - range.lowerBound < 4, i < range.upperBound else { return nil }
+    let mark = source.bytes[i]
+    guard mark == 0x60 || mark == 0x7E else { return nil }
+    var run = 0
+    while i < range.upperBound, source.bytes[i] == mark {
+      i += 1
+      run += 1
+    }
+    guard run >= 3 else { return nil }
+    let rest = String(decoding: source.bytes[i..<range.upperBound], as: UTF8.self)
+    return (mark, run, rest.trimmingCharacters(in: .whitespaces))
   }
 
   private static func isQuestionFence(_ node: OpaquePointer) -> Bool {
@@ -162,6 +214,7 @@ enum MarkdownScanner {
     defer { cmark_iter_free(iterator) }
     var blockStart = 1
     var blockEnd = 1
+    var htmlWarnedAt = 0
     while true {
       let event = cmark_iter_next(iterator)
       if event == CMARK_EVENT_DONE { break }
@@ -177,6 +230,7 @@ enum MarkdownScanner {
             blockStart, Int(cmark_node_get_start_column(node)),
             "question block inside a list or quote is shown as code, not asked; move it to the top level")
         }
+        checkShownAsWritten(node, type: type, source: source, lines: blockStart...blockEnd, sink: sink)
         continue
       }
       switch type {
@@ -199,6 +253,14 @@ enum MarkdownScanner {
             sink.error(at.line, at.column, message + " (from a character reference)")
           }
         }
+      case CMARK_NODE_HTML_INLINE:
+        // One warning per block is enough: a tag usually comes with its closing tag.
+        guard htmlWarnedAt != blockStart else { break }
+        htmlWarnedAt = blockStart
+        let column = Int(cmark_node_get_start_column(node))
+        sink.warning(
+          blockStart, max(column, 1),
+          "inline HTML is shown to learners as written, tags and all; use Markdown (**bold**, *italic*, `code`, [text](url))")
       case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
         guard let url = cmark_node_get_url(node).map({ String(cString: $0) }) else { break }
         if let problem = LinkChecker.problem(with: url) {
@@ -213,6 +275,32 @@ enum MarkdownScanner {
         break
       }
     }
+  }
+}
+
+/// Markdown the terminal cannot show as the author meant it: learners would see the raw text.
+private func checkShownAsWritten(
+  _ node: OpaquePointer, type: cmark_node_type, source: SourceFile, lines: ClosedRange<Int>,
+  sink: DiagnosticSink
+) {
+  let column = max(1, Int(cmark_node_get_start_column(node)))
+  switch type {
+  case CMARK_NODE_HTML_BLOCK:
+    sink.warning(
+      lines.lowerBound, column,
+      "an HTML block is shown to learners as written, tags and all; use Markdown instead")
+  case CMARK_NODE_PARAGRAPH:
+    // Cheap test first: only a paragraph with a pipe can be a table.
+    let range = source.lineRange(lines.lowerBound).lowerBound..<source.lineRange(lines.upperBound).upperBound
+    guard source.bytes[range].contains(0x7C) else { return }
+    let text = lines.map { String(decoding: source.bytes[source.lineRange($0)], as: UTF8.self)[...] }
+    if MarkdownTable.looksLikeBrokenTable(text) {
+      sink.warning(
+        lines.lowerBound, column,
+        "this table is shown as plain text with its pipes: its delimiter row (like |---|---|) must have one cell per header cell")
+    }
+  default:
+    break
   }
 }
 

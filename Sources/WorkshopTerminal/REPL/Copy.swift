@@ -110,7 +110,14 @@ enum Copy {
   }
 
   static func rightAnswer(_ text: String) -> String { "The right answer: \(text)" }
+  static func previewDraw(_ draw: Int, of pool: Int) -> String {
+    "Each learner is asked \(draw) of these \(pool) questions, drawn for them."
+  }
   static func youAnswered(_ text: String) -> String { "Your answer: \(text)" }
+  static let yourOrder = "Your order:"
+  static let rightOrder = "The right order:"
+  static let yourMatches = "Your matches:"
+  static let rightMatches = "The right matches:"
 
   static func hintLabel(_ n: Int, of total: Int) -> String { "Hint \(n) of \(total):" }
 
@@ -193,8 +200,11 @@ enum Copy {
 
   static func courseDone(_ title: String) -> String { "Course completed: \(title)" }
 
-  static func exportPointer(courseID: String) -> String {
-    "Well done. To share a record of this, run workshop export \(courseID) once it is available."
+  static let exportPointer = "Well done. For a certificate to print or share, run:"
+  /// The command in pieces that are never split across lines (an option stays with its value).
+  static func exportCommand(courseID: String, learner: String) -> [String] {
+    ["workshop export", "--learner \(learner)", "--course \(courseID)", "--format html",
+     "--out certificate.html"]
   }
 
   static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }

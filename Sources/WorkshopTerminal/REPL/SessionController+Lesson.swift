@@ -322,8 +322,8 @@ extension SessionController {
       if run.isExam { s += " " + Copy.examNote }
       return wrapped(s)
     }
-    var s = style("\(kind) \(run.number) of \(run.lessonCount): \(title)", .heading)
-    s += style(" · \(minutes)", .dim)
+    let head = [Span("\(kind) \(run.number) of \(run.lessonCount): \(title)", .heading), Span(" · \(minutes)", .dim)]
+    var s = Wrapper.wrap(head, width: contentWidth).map(theme.render).joined(separator: "\n")
     if run.isExam { s += "\n" + wrapped(Copy.examNote, .dim) }
     return s
   }
@@ -440,7 +440,7 @@ extension SessionController {
     _ run: LessonRun, score: LessonScore?, seconds: Double = 0, out: inout SessionOutput
   ) {
     let title = clean(run.lesson.title, newlines: false)
-    out.say(style(Copy.lessonDone(title), .heading))
+    out.say(wrapped(Copy.lessonDone(title), .heading))
     if let score {
       out.say(wrapped(Copy.score(earned: score.earned, total: score.possible, share: score.share)))
       out.say(style(Copy.passLine(passed: score.passed, mark: run.policy.passMark), score.passed ? [.success, .bold] : [.failure, .bold]))
@@ -466,23 +466,29 @@ extension SessionController {
         out.say(markdown(q.prompt, indent: 2))
         if r.skipped || r.response == nil {
           out.say(wrapped(Copy.youSkipped, indent: 2))
-        } else if let response = r.response {
-          let said = clean(ResponseParser.describe(response, for: q, presentation: p), newlines: false)
-          out.say(wrapped(Copy.youAnswered(said), indent: 2))
         }
-        out.say(wrapped(Copy.rightAnswer(rightAnswer(q, p)), indent: 2))
+        if let itemized = itemizedReview(q, p, response: r.response, indent: 2) {
+          out.say(itemized)
+        } else {
+          if let response = r.response, !r.skipped {
+            let said = clean(ResponseParser.describe(response, for: q, presentation: p), newlines: false)
+            out.say(wrapped(Copy.youAnswered(said), indent: 2))
+          }
+          out.say(wrapped(Copy.rightAnswer(rightAnswer(q, p)), indent: 2))
+        }
         if !q.explanation.isEmpty { out.say(markdown(q.explanation, indent: 2)) }
       }
     }
     out.blank()
     let state = courseState(run.course)
     if state.completed {
-      out.say(style(Copy.courseDone(clean(run.course.title, newlines: false)), .heading))
+      out.say(wrapped(Copy.courseDone(clean(run.course.title, newlines: false)), .heading))
       for (i, lesson) in run.course.lessons.enumerated() {
         let ls = state.lessons.first { $0.lessonID == lesson.id }
         out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
       }
-      out.say(wrapped(Copy.exportPointer(courseID: run.course.id)))
+      out.say(wrapped(Copy.exportPointer))
+      out.say(shellCommand(Copy.exportCommand(courseID: run.course.id, learner: learnerKey)))
       out.blank()
     }
     if let next = run.nextLesson {

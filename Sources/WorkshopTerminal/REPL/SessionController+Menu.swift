@@ -8,7 +8,7 @@ extension SessionController {
     }
     var number = 0
     for course in library.courses {
-      out.say(style(clean(course.title, newlines: false), .heading))
+      out.say(wrapped(clean(course.title, newlines: false), .heading))
       let state = courseState(course)
       for lesson in course.lessons {
         number += 1
@@ -33,16 +33,18 @@ extension SessionController {
     return min(48, widest + 2)
   }
 
+  /// One lesson of the menu and of `progress`: number, title, status, time. When it does not fit
+  /// on one line, the status goes on the next, under the title, and each part wraps by words.
   func menuLine(number: Int, lesson: Lesson, status: LessonState.Status) -> String {
     let title = clean(lesson.title, newlines: false)
     let words = Copy.status(status)
     let minutes = theme.plain ? Copy.minutesSentence(lesson.estimatedMinutes) : Copy.minutes(lesson.estimatedMinutes)
     let optional = lesson.required ? "" : (theme.plain ? " Optional." : " (optional)")
     if theme.plain {
-      return "\(number). \(title). \(words.prefix(1).uppercased() + words.dropFirst()). \(minutes).\(optional)"
+      return wrapped("\(number). \(title). \(words.prefix(1).uppercased() + words.dropFirst()). \(minutes).\(optional)")
     }
     let num = String(repeating: " ", count: max(0, 3 - String(number).count)) + "\(number). "
-    let pad = max(1, menuTitleColumn - DisplayWidth.of(title))
+    let indent = [Span(String(repeating: " ", count: DisplayWidth.of(num)))]
     let statusStyle: TextStyle =
       switch status {
       case .passed: .success
@@ -50,8 +52,16 @@ extension SessionController {
       case .inProgress: .accent
       case .notStarted: .dim
       }
-    return num + title + String(repeating: " ", count: pad) + style(words, statusStyle)
-      + style(" · \(minutes)", .dim) + optional
+    let details = [Span(words, statusStyle), Span(" · \(minutes)", .dim), Span(optional)]
+    let pad = max(1, menuTitleColumn - DisplayWidth.of(title))
+    let oneLine = DisplayWidth.of(num) + DisplayWidth.of(title) + pad + Wrapper.spans(width: details)
+    if oneLine <= contentWidth {
+      return theme.render([Span(num), Span(title), Span(String(repeating: " ", count: pad))] + details)
+    }
+    let lines =
+      Wrapper.wrap([Span(title)], width: contentWidth, first: [Span(num)], rest: indent)
+      + Wrapper.wrap(details, width: contentWidth, first: indent, rest: indent)
+    return lines.map(theme.render).joined(separator: "\n")
   }
 
   mutating func menuInput(_ line: String, _ out: inout SessionOutput) {
@@ -130,7 +140,7 @@ extension SessionController {
         if case .passed = $0.status { return true }
         return false
       }.count
-      out.say(style(clean(course.title, newlines: false), .heading))
+      out.say(wrapped(clean(course.title, newlines: false), .heading))
       out.say(Copy.courseProgress(passed: passed, total: course.lessons.count, completed: state.completed))
       for (i, lesson) in course.lessons.enumerated() {
         let ls = state.lessons.first { $0.lessonID == lesson.id }

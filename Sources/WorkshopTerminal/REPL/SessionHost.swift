@@ -166,11 +166,22 @@ public final class SessionHost {
     while true {
       let split = min(output.saveBeforeShowing, output.events.count)
       save(output.events[..<split])
-      if !output.text.isEmpty { Console.write(output.text) }
+      if !output.text.isEmpty { show(output.text) }
       save(output.events[split...])
       if let status = output.exitStatus { finish(status: status) }
       guard let request = output.request else { return }
       output = perform(request)
+    }
+  }
+
+  /// Prints a step's text, through the pager when it is taller than the window.
+  func show(_ text: String) {
+    if let pager = Pager.choose(terminal: terminal, plain: controller.options.theme.plain),
+      pager.isNeeded(for: text)
+    {
+      pager.show(text)
+    } else {
+      Console.write(text)
     }
   }
 

@@ -1,7 +1,8 @@
 import CCmark
+import WorkshopEngine
 
 /// Renders lesson Markdown for the terminal with libcmark: headings, emphasis, inline code,
-/// code blocks, lists, block quotes as call-outs, and links with their address.
+/// code blocks, lists, block quotes as call-outs, pipe tables, and links with their address.
 ///
 /// Every literal from the document goes through `Sanitizer`, so lesson text cannot emit
 /// escape sequences of its own.
@@ -9,6 +10,9 @@ public struct MarkdownRenderer: Sendable {
   public var theme: Theme
   /// Columns available; text is wrapped to this width.
   public var width: Int
+  /// The document's lines while it is rendered: cmark sees a pipe table as a paragraph, and the
+  /// table is read again from the paragraph's own lines.
+  private var source: [Substring] = []
 
   public init(theme: Theme, width: Int) {
     self.theme = theme
@@ -31,7 +35,9 @@ public struct MarkdownRenderer: Sendable {
       } ?? cmark_parse_document("", 0, CMARK_OPT_DEFAULT)
     }) else { return [] }
     defer { cmark_node_free(doc) }
-    return blocks(children(of: doc), width: width)
+    var pass = self
+    pass.source = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+    return pass.blocks(children(of: doc), width: width)
   }
 
   // MARK: - Blocks
@@ -50,6 +56,18 @@ public struct MarkdownRenderer: Sendable {
   private func block(_ node: OpaquePointer, width: Int) -> [[Span]] {
     switch cmark_node_get_type(node) {
     case CMARK_NODE_PARAGRAPH:
+      let lines = sourceLines(of: node)
+      if let found = MarkdownTable.find(in: lines) {
+        var out: [[Span]] = []
+        if found.leadingLines > 0 {
+          let text = lines[..<found.leadingLines].joined(separator: "\n")
+          out += Wrapper.wrap(inlineSpans(text), width: width)
+          out.append([])
+        }
+        return out + TableLayout(theme: theme, width: width).lines(
+          header: found.table.header.map(inlineSpans), rows: found.table.rows.map { $0.map(inlineSpans) },
+          alignments: found.table.alignments)
+      }
       return Wrapper.wrap(inlines(node, style: []), width: width)
     case CMARK_NODE_HEADING:
       let level = cmark_node_get_heading_level(node)
@@ -164,6 +182,43 @@ public struct MarkdownRenderer: Sendable {
       default:
         spans.append(contentsOf: inlines(child, style: style))
       }
+    }
+    return spans
+  }
+
+  /// The source lines of a block, without the indentation of the list or quote around it.
+  private func sourceLines(of node: OpaquePointer) -> [Substring] {
+    let first = Int(cmark_node_get_start_line(node))
+    let last = Int(cmark_node_get_end_line(node))
+    guard first >= 1, last >= first, last <= source.count else { return [] }
+    let indent = max(0, Int(cmark_node_get_start_column(node)) - 1)
+    return source[(first - 1)...(last - 1)].map { line in
+      var line = line
+      var dropped = 0
+      while dropped < indent, let ch = line.first, ch == " " || ch == ">" {
+        line.removeFirst()
+        dropped += 1
+      }
+      if line.hasSuffix("\r") { line.removeLast() }
+      return line
+    }
+  }
+
+  /// Inline Markdown (a table cell) as spans.
+  private func inlineSpans(_ text: String) -> [Span] {
+    let bytes = Array(text.utf8)
+    guard let doc = bytes.withUnsafeBufferPointer({ buf in
+      buf.baseAddress.map { base in
+        base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+          cmark_parse_document($0, buf.count, CMARK_OPT_DEFAULT)
+        }
+      }
+    }) ?? nil else { return [] }
+    defer { cmark_node_free(doc) }
+    var spans: [Span] = []
+    for block in children(of: doc) {
+      if !spans.isEmpty { spans.append(Span(" ")) }
+      spans += inlines(block, style: [])
     }
     return spans
   }

@@ -10,7 +10,8 @@ public struct Span: Sendable, Hashable {
 
 /// Greedy word wrapping of styled text by display width.
 enum Wrapper {
-  /// Lines of spans no wider than `width` (a word longer than a line is cut). `first` prefixes
+  /// Lines of spans no wider than `width` (a word longer than a line is cut, except an address,
+  /// which gets a line of its own). `first` prefixes
   /// the first line and `rest` every other line (list bullets, quote bars, indents).
   static func wrap(
     _ spans: [Span], width: Int, first: [Span] = [], rest: [Span] = []
@@ -44,7 +45,8 @@ enum Wrapper {
           used += 1 + w
         } else {
           if !lineStart { newLine() }
-          if w <= avail {
+          if w <= avail || isAddress(parts) {
+            // An address is never cut: a terminal finds a link only when it is on one line.
             line.append(contentsOf: parts)
             used += w
           } else {
@@ -70,6 +72,10 @@ enum Wrapper {
     }
     lines.append(line)
     return lines
+  }
+
+  private static func isAddress(_ parts: [Span]) -> Bool {
+    parts.contains { $0.text.contains("://") || $0.text.hasPrefix("mailto:") }
   }
 
   private enum Token { case word([Span]), hardBreak }
@@ -131,5 +137,78 @@ extension Theme {
     // Trailing spaces from prefixes are noise for screen readers and in test expectations.
     while out.hasSuffix(" ") { out.removeLast() }
     return out
+  }
+}
+
+/// Word wrapping for plain text outside a session (command output, server messages).
+public enum TextWrap {
+  /// `text` in lines no wider than `width` columns, by display width; an address is never cut.
+  public static func lines(_ text: String, width: Int) -> [String] {
+    Wrapper.wrap([Span(text)], width: width).map { line in
+      var s = line.map(\.text).joined()
+      while s.hasSuffix(" ") { s.removeLast() }
+      return s
+    }
+  }
+}
+
+extension TextWrap {
+  /// Text that may already carry colour sequences, each line wrapped by words to `width`
+  /// columns; continuation lines keep the line's own indentation. Escape sequences take no
+  /// columns. Words are never cut, so an address stays whole.
+  public static func fit(_ text: String, width: Int) -> String {
+    let width = max(20, width)
+    var out: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      guard visibleWidth(line) > width else {
+        out.append(String(line))
+        continue
+      }
+      let indent = String(line.prefix { $0 == " " })
+      var current = ""
+      var used = 0
+      for word in line.dropFirst(indent.count).split(separator: " ") {
+        let w = visibleWidth(word)
+        if !current.isEmpty && used + 1 + w > width {
+          out.append(current)
+          current = ""
+        }
+        if current.isEmpty {
+          current = indent + word
+          used = indent.count + w
+        } else {
+          current += " " + word
+          used += 1 + w
+        }
+      }
+      out.append(current)
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// Display width without CSI escape sequences.
+  static func visibleWidth(_ text: Substring) -> Int {
+    guard text.contains("\u{1B}") else { return DisplayWidth.of(text) }
+    var total = 0
+    var inEscape = false
+    var sawBracket = false
+    for ch in text {
+      if inEscape {
+        if !sawBracket {
+          sawBracket = true
+          if ch != "[" { inEscape = false }
+          continue
+        }
+        if let v = ch.unicodeScalars.first?.value, (0x40...0x7E).contains(v) { inEscape = false }
+        continue
+      }
+      if ch == "\u{1B}" {
+        inEscape = true
+        sawBracket = false
+        continue
+      }
+      total += DisplayWidth.of(ch)
+    }
+    return total
   }
 }

@@ -42,4 +42,14 @@ public struct TerminalInfo: Sendable {
     }
     return 80
   }
+
+  /// Lines the window shows: `LINES` when set, else the terminal's height, else 24.
+  public func height() -> Int {
+    if let lines = variable("LINES"), let n = Int(lines), n > 0 { return n }
+    var size = winsize()
+    for fd in [STDOUT_FILENO, STDIN_FILENO] {
+      if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+    }
+    return 24
+  }
 }
