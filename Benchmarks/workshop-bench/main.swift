@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|records|repl|all|sync]
+//   swift run -c release workshop-bench [lint|replay|list|review|records|repl|startup|all|sync]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -159,6 +159,7 @@ switch which {
 case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
+case "review": try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
 case "records": RecordsBenchmarks.run().forEach { print($0) }
 case "repl": try benchREPL()
 case "digests": try printDigests()
@@ -173,9 +174,10 @@ case "all":
   try benchLint()
   try benchReplay()
   try benchList()
+  try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
   RecordsBenchmarks.run().forEach { print($0) }
   try benchREPL()
 default:
-  print("usage: workshop-bench [lint|replay|list|records|repl|startup|all|sync [learners]]")
+  print("usage: workshop-bench [lint|replay|list|review|records|repl|startup|all|sync [learners]]")
   exit(2)
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkshopEngine
 
 /// Where lessons and progress live; every command of both executables takes these.
 public struct LocationOptions: ParsableArguments {
@@ -24,6 +25,11 @@ public struct LocationOptions: ParsableArguments {
 
   public var progressRoot: String {
     progress ?? environment("WORKSHOP_PROGRESS") ?? "progress"
+  }
+
+  // Every command takes these options, so this is where a mistyped clock override is caught.
+  func validate() throws {
+    if let problem = WorkshopClock.environmentProblem { throw ValidationError(problem) }
   }
 }
 

@@ -47,7 +47,8 @@ public enum RecordBuilder {
     var lessonOrder: [String] = []
 
     for event in events {
-      guard let lessonID = event.lesson else { continue }
+      // Reviews are practice after the lesson: they never change what the lesson recorded.
+      guard event.kind != .reviewAnswered, let lessonID = event.lesson else { continue }
       if let c = event.course {
         guard c == course.id else { continue }
       } else if course.lesson(id: lessonID) == nil {
@@ -95,7 +96,7 @@ public enum RecordBuilder {
         drafts[i].score = event.score
         drafts[i].passed = event.passed
         drafts[i].lastAt = event.at
-      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded:
+      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded, .reviewAnswered:
         break
       }
       if let last = drafts.indices.last, event.kind != .lessonCompleted {

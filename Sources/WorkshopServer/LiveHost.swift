@@ -62,9 +62,7 @@ public actor LiveHost {
     }
   }
 
-  public static let systemClock: @Sendable () -> Int64 = {
-    Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-  }
+  public static let systemClock: @Sendable () -> Int64 = { WorkshopClock.nowMilliseconds() }
 
   public struct StartError: Error, Sendable, CustomStringConvertible {
     public var description: String

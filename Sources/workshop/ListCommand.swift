@@ -45,6 +45,13 @@ struct List: ParsableCommand {
     let states = library.courses.map { course in
       summary.map { ProgressDeriver.state(of: course, summary: $0) }
     }
+    let reviewDue: Int? = summary.flatMap { summary -> Int? in
+      guard let learnerID else { return nil }
+      let now = WorkshopClock.nowMilliseconds()
+      let items = ReviewDeck.items(
+        summary: summary, courses: library.courses, learner: store.profile(learnerID)?.review, now: now)
+      return ReviewDeck.dueToday(items, now: now)
+    }
 
     if json {
       let courses = zip(library.courses, states).map { course, state in
@@ -59,7 +66,7 @@ struct List: ParsableCommand {
               status: ls.map { StatusJSON($0.status) })
           })
       }
-      try Output.json(ListJSON(learner: learnerID?.rawValue, courses: courses))
+      try Output.json(ListJSON(learner: learnerID?.rawValue, reviewDueToday: reviewDue, courses: courses))
       return
     }
 
@@ -90,6 +97,9 @@ struct List: ParsableCommand {
       }
       out += Output.table(rows, rightAligned: [0, 3], indent: 2)
     }
+    if let reviewDue, reviewDue > 0 {
+      out += "\n\(reviewDue) review card\(reviewDue == 1 ? "" : "s") due today: run `workshop review`.\n"
+    }
     print(Sanitizer.visible(out), terminator: "")
   }
 }
@@ -111,6 +121,8 @@ struct ListJSON: Encodable {
     var lessons: [Lesson]
   }
   var learner: String?
+  /// Review cards due by the end of the learner's day (with --learner).
+  var reviewDueToday: Int?
   var courses: [Course]
 }
 

@@ -11,6 +11,7 @@ struct Workshop: ParsableCommand {
       Learn.self,
       Start.self,
       Continue.self,
+      ReviewCommand.self,
       List.self,
       ProgressCommand.self,
       Lint.self,

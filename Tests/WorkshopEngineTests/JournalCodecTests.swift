@@ -26,7 +26,7 @@ import Testing
     func maybe<T>(_ make: () -> T) -> T? { Bool.random(using: &rng) ? make() : nil }
     let kinds: [JournalEvent.Kind] = [
       .sessionStarted, .sessionEnded, .lessonStarted, .lessonRestarted, .pageViewed, .hintShown,
-      .answerSubmitted, .questionSkipped, .lessonCompleted, .questionsDrawn,
+      .answerSubmitted, .questionSkipped, .lessonCompleted, .questionsDrawn, .reviewAnswered,
     ]
     let response: Response
     switch Int.random(in: 0..<5, using: &rng) {
@@ -48,6 +48,7 @@ import Testing
       outcome: maybe { [Grade.Outcome.correct, .partial, .wrong].randomElement(using: &rng)! },
       credit: maybe { randomDouble(&rng) }, earned: maybe { randomDouble(&rng) },
       attempt: maybe { Int.random(in: -10...Int.max, using: &rng) }, hint: maybe { Int.random(in: 0...5, using: &rng) },
+      rating: maybe { Int.random(in: 1...4, using: &rng) },
       seconds: maybe { randomDouble(&rng) }, score: maybe { randomDouble(&rng) },
       passed: maybe { Bool.random(using: &rng) },
       questions: maybe { (0..<Int.random(in: 0...3, using: &rng)).map { _ in randomString(&rng) } },

@@ -16,7 +16,9 @@ public enum ProcessRunner {
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
-    for key in ["WORKSHOP_LEARNER", "WORKSHOP_LESSONS", "WORKSHOP_PROGRESS", "NO_COLOR", "COLUMNS"] {
+    for key in [
+      "WORKSHOP_LEARNER", "WORKSHOP_LESSONS", "WORKSHOP_PROGRESS", "WORKSHOP_NOW", "NO_COLOR", "COLUMNS",
+    ] {
       env[key] = nil
     }
     env.merge(environment) { _, new in new }

@@ -3,6 +3,7 @@
 enum PolicyDecoder {
   static let keys = [
     "mode", "attempts", "credit", "hint_cost", "hints", "skip", "pass_mark", "shuffle",
+    "review_retention",
   ]
 
   static func decode(_ node: YAMLNode, over base: Policy, reader: YAMLReader) -> Policy {
@@ -49,6 +50,17 @@ enum PolicyDecoder {
     if let value = reader.bool(fields, "hints") { policy.hintsAllowed = value }
     if let value = reader.bool(fields, "skip") { policy.skipAllowed = value }
     if let value = reader.bool(fields, "shuffle") { policy.shuffle = value }
+    if let node = reader.value(fields, "review_retention"),
+      let value = reader.number(node, key: "review_retention")
+    {
+      if ReviewSettings.retentionRange.contains(value) {
+        policy.reviewRetention = value
+      } else {
+        reader.error(
+          node, "'review_retention' must be between \(format(ReviewSettings.retentionRange.lowerBound)) "
+            + "and \(format(ReviewSettings.retentionRange.upperBound)), found \(format(value))")
+      }
+    }
     return policy
   }
 

@@ -21,6 +21,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     case lessonCompleted = "lesson-completed"
     /// The questions drawn for this learner from an assessment's pool, in the order asked.
     case questionsDrawn = "questions-drawn"
+    /// A review card's question answered in `workshop review`: schedules the card, never
+    /// touches the lesson's answers or score.
+    case reviewAnswered = "review-answered"
   }
 
   /// UUID, unique per event.
@@ -46,6 +49,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
   /// 1-based attempt number (answer-submitted) or hint number (hint-shown).
   public var attempt: Int?
   public var hint: Int?
+  /// The FSRS rating a review earned, 1 (again) … 4 (easy) (review-answered).
+  public var rating: Int?
   /// Seconds from the question being shown to the answer (answer-submitted), or the lesson's
   /// duration (lesson-completed).
   public var seconds: Double?
@@ -65,7 +70,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     page: String? = nil, question: String? = nil, questionDigest: String? = nil,
     raw: String? = nil, response: Response? = nil, outcome: Grade.Outcome? = nil,
     credit: Double? = nil, earned: Double? = nil, attempt: Int? = nil, hint: Int? = nil,
-    seconds: Double? = nil, score: Double? = nil, passed: Bool? = nil,
+    rating: Int? = nil, seconds: Double? = nil, score: Double? = nil, passed: Bool? = nil,
     questions: [String]? = nil, seed: UInt64? = nil, engine: String? = nil
   ) {
     self.id = id
@@ -84,6 +89,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     self.earned = earned
     self.attempt = attempt
     self.hint = hint
+    self.rating = rating
     self.seconds = seconds
     self.score = score
     self.passed = passed
@@ -92,8 +98,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     self.engine = engine
   }
 
-  /// The current time as the journal writes it: UTC with milliseconds.
-  public static func timestamp(_ date: Date = Date()) -> String {
+  /// The current time (`WorkshopClock`) as the journal writes it: UTC with milliseconds.
+  public static func timestamp(_ date: Date = WorkshopClock.now()) -> String {
     let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     return Timestamp.format(milliseconds: ms)
   }

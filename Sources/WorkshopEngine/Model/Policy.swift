@@ -21,11 +21,14 @@ public struct Policy: Sendable, Hashable, Codable {
   public var passMark: Double
   /// Whether choices (and ordering items, matching columns) are shown in a per-learner order.
   public var shuffle: Bool
+  /// The probability of recall `workshop review` schedules this course's cards for; nil keeps
+  /// the scheduler's default (0.9). A learner's own setting wins over it.
+  public var reviewRetention: Double?
 
   public init(
     mode: Mode = .learn, attempts: Int = 2, creditPerAttempt: [Double] = [1.0, 0.5],
     hintCost: Double = 0, hintsAllowed: Bool = true, skipAllowed: Bool = true,
-    passMark: Double = 0.7, shuffle: Bool = true
+    passMark: Double = 0.7, shuffle: Bool = true, reviewRetention: Double? = nil
   ) {
     self.mode = mode
     self.attempts = attempts
@@ -35,6 +38,7 @@ public struct Policy: Sendable, Hashable, Codable {
     self.skipAllowed = skipAllowed
     self.passMark = passMark
     self.shuffle = shuffle
+    self.reviewRetention = reviewRetention
   }
 
   public static let `default` = Policy()

@@ -38,6 +38,7 @@ public enum JournalCodec {
     if let v = e.earned { w.key("earned"); try w.double(v) }
     if let v = e.attempt { w.key("attempt"); w.int(v) }
     if let v = e.hint { w.key("hint"); w.int(v) }
+    if let v = e.rating { w.key("rating"); w.int(v) }
     if let v = e.seconds { w.key("seconds"); try w.double(v) }
     if let v = e.score { w.key("score"); try w.double(v) }
     if let v = e.passed { w.key("passed"); w.raw(v ? "true" : "false") }
@@ -252,6 +253,7 @@ private struct Parser {
           else if keyIs(ks, kl, "earned") { guard let v = double() else { return nil }; e.earned = v }
           else if keyIs(ks, kl, "passed") { guard let v = bool() else { return nil }; e.passed = v }
           else if keyIs(ks, kl, "engine") { guard let v = string() else { return nil }; e.engine = v }
+          else if keyIs(ks, kl, "rating") { guard let v = int() else { return nil }; e.rating = v }
           else { return nil }
         case 7:
           if keyIs(ks, kl, "outcome") {

@@ -14,6 +14,8 @@ public struct JournalSummary: Sendable, Codable, Hashable {
   public var totalSeconds: Double = 0
   /// Time of the previous event while a session is open, for the active-time sums.
   public var previousEventMilliseconds: Int64?
+  /// Every answered question's review card, by `ReviewCardRecord.key`.
+  public var reviewCards: [String: ReviewCardRecord] = [:]
 
   public init() {}
 
@@ -39,7 +41,26 @@ public struct JournalSummary: Sendable, Codable, Hashable {
     }
 
     guard let courseID = event.course, let lessonID = event.lesson else { return }
+    if event.kind == .reviewAnswered {
+      // Reviews schedule the card only: the lesson's answers, score and time stay as they were.
+      guard let questionID = event.question, let now else { return }
+      let key = ReviewCardRecord.key(course: courseID, lesson: lessonID, question: questionID)
+      reviewCards[key]?.applyReview(event, at: now)
+      return
+    }
     courses[courseID, default: CourseRecord()].apply(event, lessonID: lessonID, gapSeconds: gapSeconds)
+    if event.kind == .answerSubmitted, let questionID = event.question, let now,
+      let lesson = courses[courseID]?.lessons[lessonID]
+    {
+      let key = ReviewCardRecord.key(course: courseID, lesson: lessonID, question: questionID)
+      var card =
+        reviewCards[key] ?? ReviewCardRecord(course: courseID, lesson: lessonID, question: questionID)
+      card.applyLessonAnswer(
+        event, at: now, lessonAttempt: lesson.attempt,
+        hintsShown: lesson.questions[questionID]?.hintsShown ?? 0,
+        completedAttempts: lesson.completions.lazy.map(\.attempt))
+      reviewCards[key] = card
+    }
   }
 
   /// Parses the journal's own timestamp format without allocating; nil for anything else.
@@ -220,7 +241,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
         LessonCompletion(
           attempt: attempt, score: event.score ?? 0, passed: event.passed ?? false,
           seconds: event.seconds, at: event.at, lessonDigest: event.lessonDigest))
-    case .sessionStarted, .sessionEnded:
+    case .sessionStarted, .sessionEnded, .reviewAnswered:
       break
     }
   }

@@ -113,10 +113,15 @@ public struct LearnerProfile: Sendable, Codable, Hashable {
   public var name: String
   /// UTC timestamp, as in the journal.
   public var created: String
+  /// The learner's `workshop review` settings; absent until they change one.
+  public var review: ReviewSettings?
 
-  public init(id: LearnerID, name: String, created: String = JournalEvent.timestamp()) {
+  public init(
+    id: LearnerID, name: String, created: String = JournalEvent.timestamp(), review: ReviewSettings? = nil
+  ) {
     self.id = id
     self.name = name
     self.created = created
+    self.review = review
   }
 }

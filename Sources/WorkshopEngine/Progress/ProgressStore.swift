@@ -42,12 +42,25 @@ public struct ProgressStore: Sendable {
     if let existing = profile(id) { return existing }
     try DurableFile.makeDirectory(directory(for: id), mode: 0o700)
     let profile = LearnerProfile(id: id, name: trimmed)
+    try save(profile)
+    return profile
+  }
+
+  /// Stores the learner's review settings in their profile (created when missing).
+  public func saveReviewSettings(_ settings: ReviewSettings, for id: LearnerID) throws -> LearnerProfile {
+    var profile = profile(id) ?? LearnerProfile(id: id, name: id.rawValue)
+    profile.review = settings
+    try DurableFile.makeDirectory(directory(for: id), mode: 0o700)
+    try save(profile)
+    return profile
+  }
+
+  private func save(_ profile: LearnerProfile) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     var data = Array(try encoder.encode(profile))
     data.append(0x0A)
-    try DurableFile.writeAtomically(directory(for: id) + "/profile.json", data)
-    return profile
+    try DurableFile.writeAtomically(directory(for: profile.id) + "/profile.json", data)
   }
 
   /// Opens the learner's journal for writing, taking the learner's exclusive lock; throws

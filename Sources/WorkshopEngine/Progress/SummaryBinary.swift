@@ -136,6 +136,25 @@ extension BinaryOut {
     optional(s.lastActivity) { $0.string($1) }
     double(s.totalSeconds)
     optional(s.previousEventMilliseconds) { $0.int(Int($1)) }
+    map(s.reviewCards) { $0.reviewCard($1) }
+  }
+
+  mutating func reviewCard(_ c: ReviewCardRecord) {
+    string(c.course)
+    string(c.lesson)
+    string(c.question)
+    optional(c.digest) { $0.string($1) }
+    optional(c.introduction) { out, i in
+      out.bytes.append(UInt8(i.rating.rawValue))
+      out.int(Int(i.at))
+      out.int(i.lessonAttempt)
+      out.optional(i.durationMs) { $0.int(Int($1)) }
+    }
+    array(c.reviews) { out, r in
+      out.bytes.append(UInt8(r.rating.rawValue))
+      out.int(Int(r.at))
+      out.optional(r.durationMs) { $0.int(Int($1)) }
+    }
   }
 
   mutating func course(_ c: CourseRecord) {
@@ -209,8 +228,30 @@ extension BinaryIn {
     s.lastActivity = try optional { (r) throws(Malformed) in try r.string() }
     s.totalSeconds = try double()
     s.previousEventMilliseconds = try optional { (r) throws(Malformed) in Int64(try r.int()) }
+    s.reviewCards = try map { (r) throws(Malformed) in try r.reviewCard() }
     guard i == bytes.count else { throw Malformed() }
     return s
+  }
+
+  mutating func rating() throws(Malformed) -> ReviewRating {
+    guard let rating = ReviewRating(rawValue: Int(try byte())) else { throw Malformed() }
+    return rating
+  }
+
+  mutating func reviewCard() throws(Malformed) -> ReviewCardRecord {
+    var c = ReviewCardRecord(course: try string(), lesson: try string(), question: try string())
+    c.digest = try optional { (r) throws(Malformed) in try r.string() }
+    c.introduction = try optional { (r) throws(Malformed) in
+      ReviewCardRecord.Introduction(
+        rating: try r.rating(), at: Int64(try r.int()), lessonAttempt: try r.int(),
+        durationMs: try r.optional { (r) throws(Malformed) in Int64(try r.int()) })
+    }
+    c.reviews = try array { (r) throws(Malformed) in
+      ReviewCardRecord.Review(
+        rating: try r.rating(), at: Int64(try r.int()),
+        durationMs: try r.optional { (r) throws(Malformed) in Int64(try r.int()) })
+    }
+    return c
   }
 
   mutating func course() throws(Malformed) -> CourseRecord {

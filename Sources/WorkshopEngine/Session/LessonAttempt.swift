@@ -176,7 +176,8 @@ extension JournalEvent.Kind {
   /// finished lesson): they are saved before the reply is shown, so nothing shown is ever lost.
   public var mustBeDurableBeforeShowing: Bool {
     switch self {
-    case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted, .sessionEnded:
+    case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted, .sessionEnded,
+      .reviewAnswered:
       true
     case .sessionStarted, .lessonStarted, .pageViewed, .questionShown, .questionsDrawn:
       false

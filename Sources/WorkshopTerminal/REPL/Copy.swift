@@ -45,6 +45,36 @@ package enum Copy {
   static let keys = "Keys: Tab completes commands, choice letters and lesson ids. Up and Down recall earlier lines. Ctrl-C clears the line. Ctrl-D on an empty line saves and leaves."
   static let lastLessonDone = "That was the last lesson of the course. Press Enter for the menu."
 
+  static let reviewTitle = "Review"
+  static let reviewDone = "Review finished."
+  static let reviewSkipped = "Skipped. The card stays due."
+  static let notInReview = "Reviews go one card at a time: answer, skip, or type menu."
+  static let pressEnterNextCard = "Press Enter for the next card."
+
+  static func reviewIntro(due: Int, limit: Int, minutes: Int) -> String {
+    let cards = due == 1 ? "1 card is" : "\(due) cards are"
+    return "\(cards) due. The least well remembered come first; the session stops after \(limit) cards or \(minutes) minutes. Type menu to stop sooner."
+  }
+
+  static func nothingToReview(next: String?) -> String {
+    guard let next else { return "No review cards yet: every question you answer in a lesson becomes one." }
+    return "Nothing to review right now. The next card is due at \(next)."
+  }
+
+  static func nextReview(_ when: String) -> String { "This card comes back \(when)." }
+
+  static func reviewSummary(answered: Int, remembered: Int) -> String {
+    "You reviewed \(answered) card\(answered == 1 ? "" : "s") and remembered \(remembered)."
+  }
+
+  static func reviewLeft(_ count: Int) -> String {
+    "\(count) card\(count == 1 ? " is" : "s are") still due: type review to go on."
+  }
+
+  static func reviewDue(_ count: Int) -> String {
+    "\(count) review card\(count == 1 ? " is" : "s are") due today: type review to practise \(count == 1 ? "it" : "them")."
+  }
+
   static func hello(_ name: String, returning: Bool) -> String {
     returning ? "Welcome back, \(name)." : "Hello, \(name)."
   }

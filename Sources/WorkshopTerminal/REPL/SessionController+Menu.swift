@@ -17,6 +17,8 @@ extension SessionController {
       }
       out.blank()
     }
+    let due = cardsDueToday()
+    if due > 0 { out.say(wrapped(Copy.reviewDue(due))) }
     if let (_, lesson) = lastActiveLesson() {
       out.say(wrapped(Copy.menuContinue(clean(lesson.title, newlines: false))))
     } else {
@@ -66,6 +68,13 @@ extension SessionController {
     let text = line.trimmingWhitespace()
     if text.lowercased() == "continue" || text.lowercased() == ":continue" || text.isEmpty {
       continueLearning(&out)
+      return
+    }
+    if text.lowercased() == "review" || text.lowercased() == ":review" {
+      openReview(
+        ReviewLaunch(
+          courseID: nil, lessonID: nil, cards: ReviewDeck.defaultSessionCards,
+          seconds: ReviewDeck.defaultSessionSeconds), out: &out)
       return
     }
     switch LineInput.classify(text) {
@@ -149,6 +158,7 @@ extension SessionController {
     }
     if !inLesson {
       out.say(theme.plain ? "continue: pick up where you left off." : "  \(style("continue ", .code)) pick up where you left off")
+      out.say(theme.plain ? "review: practise the questions due for review." : "  \(style("review   ", .code)) practise the questions due for review")
       out.say(wrapped(Copy.menuPick))
     }
     out.blank()

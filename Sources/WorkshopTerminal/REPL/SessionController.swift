@@ -62,6 +62,8 @@ public struct SessionController {
   var pendingLesson: String? = nil
   /// `workshop continue`: open the lesson in progress as soon as the learner is known.
   var resumeAtStart = false
+  /// `workshop review`: open a review session as soon as the learner is known.
+  var pendingReview: ReviewLaunch? = nil
   var menuEntries: [(course: Course, lesson: Lesson)] = []
 
   enum Mode {
@@ -71,12 +73,13 @@ public struct SessionController {
     case waitingForLearner
     case menu
     case lesson(LessonRun)
+    case review(ReviewRun)
     case ended
   }
 
   public init(
     library: LessonLibrary, options: SessionOptions, learners: [LearnerProfile] = [],
-    clock: @escaping @Sendable () -> Date = { Date() }
+    clock: @escaping @Sendable () -> Date = { WorkshopClock.now() }
   ) {
     self.library = library
     self.options = options
@@ -100,10 +103,11 @@ public struct SessionController {
   /// welcome goes straight to the menu or `lesson`; otherwise the learner is asked who they are.
   public mutating func start(
     learner: LearnerProfile? = nil, summary: JournalSummary? = nil, lesson: String? = nil,
-    resume: Bool = false
+    resume: Bool = false, review: ReviewLaunch? = nil
   ) -> SessionOutput {
     pendingLesson = lesson
     resumeAtStart = resume
+    pendingReview = review
     if let learner {
       return learnerReady(learner, summary: summary ?? JournalSummary())
     }
@@ -131,6 +135,11 @@ public struct SessionController {
     if let id = pendingLesson, let (course, lesson) = library.lesson(id: id) {
       pendingLesson = nil
       openLesson(course: course, lesson: lesson, out: &out)
+      return out
+    }
+    if let review = pendingReview {
+      pendingReview = nil
+      openReview(review, out: &out)
       return out
     }
     if resumeAtStart {
@@ -187,6 +196,10 @@ public struct SessionController {
       mode = .starting  // the run is moved out while it changes, so it is not copied
       lessonInput(line, run: &run, out: &out)
       if case .starting = mode { mode = .lesson(run) }
+    case .review(var run):
+      mode = .starting
+      reviewInput(line, run: &run, out: &out)
+      if case .starting = mode { mode = .review(run) }
     }
     return out
   }
@@ -233,12 +246,15 @@ public struct SessionController {
     case .pickLearner:
       return learners.map(\.name) + ["new", "quit"]
     case .menu:
-      return ["continue"] + commands + menuEntries.map(\.lesson.id)
+      return ["continue", "review"] + commands + menuEntries.map(\.lesson.id)
     case .lesson(let run):
       if case .question(let q) = run.items[run.index] {
         let p = run.presentation(q)
         return commands + p.letters(for: q)
       }
+      return commands
+    case .review(let run):
+      if let attempt = run.current { return commands + attempt.presentation.letters(for: attempt.item.question) }
       return commands
     default:
       return commands

@@ -16,6 +16,8 @@ public struct SessionLaunch: Sendable {
   public var environment: [String: String]?
   /// `workshop continue`: go straight to where the learner left off.
   public var resume = false
+  /// `workshop review`: a review session instead of the menu.
+  public var review: ReviewLaunch?
 
   public init(
     lessonsRoot: String, progressRoot: String, learner: String? = nil, lesson: String? = nil,
@@ -29,6 +31,23 @@ public struct SessionLaunch: Sendable {
     self.plain = plain
     self.noColor = noColor
     self.environment = environment
+  }
+}
+
+/// What `workshop review` asked for.
+public struct ReviewLaunch: Sendable, Hashable {
+  public var courseID: String?
+  public var lessonID: String?
+  /// The session ends after this many cards…
+  public var cards: Int
+  /// …or once this many seconds have passed, whichever comes first.
+  public var seconds: Double
+
+  public init(courseID: String?, lessonID: String?, cards: Int, seconds: Double) {
+    self.courseID = courseID
+    self.lessonID = lessonID
+    self.cards = cards
+    self.seconds = seconds
   }
 }
 
@@ -87,13 +106,14 @@ public final class SessionHost {
         host.journal = journal
         host.reportJournalWarnings(journal)
         first = host.controller.start(
-          learner: profile, summary: journal.summary, lesson: launch.lesson, resume: launch.resume)
+          learner: profile, summary: journal.summary, lesson: launch.lesson, resume: launch.resume,
+          review: launch.review)
       } catch {
         Console.error("workshop: \(Sanitizer.visible(String(describing: error)))\n")
         exit(1)
       }
     } else {
-      first = host.controller.start(lesson: launch.lesson, resume: launch.resume)
+      first = host.controller.start(lesson: launch.lesson, resume: launch.resume, review: launch.review)
     }
     host.deliver(first)
     host.startInput()

@@ -1,0 +1,79 @@
+/// What the journal says about one review card, folded without looking at the lessons:
+/// the lesson answer that introduced it and the reviews since. `ReviewDeck` turns it into a
+/// schedule against the current content and the learner's settings.
+public struct ReviewCardRecord: Sendable, Codable, Hashable {
+  /// The lesson answer that gives the card its first rating.
+  public struct Introduction: Sendable, Codable, Hashable {
+    public var rating: ReviewRating
+    /// Milliseconds since 1970.
+    public var at: Int64
+    /// The lesson attempt the answer belongs to: an assessment's answers count only once that
+    /// attempt was submitted.
+    public var lessonAttempt: Int
+    public var durationMs: Int64?
+  }
+
+  /// One answer in `workshop review`.
+  public struct Review: Sendable, Codable, Hashable {
+    public var rating: ReviewRating
+    public var at: Int64
+    public var durationMs: Int64?
+  }
+
+  public var course: String
+  public var lesson: String
+  public var question: String
+  /// Digest of the question content last answered; the card keeps its schedule across edits.
+  public var digest: String?
+  public var introduction: Introduction?
+  public var reviews: [Review] = []
+
+  public init(course: String, lesson: String, question: String) {
+    self.course = course
+    self.lesson = lesson
+    self.question = question
+  }
+
+  /// The key of a card in `JournalSummary.reviewCards`.
+  public static func key(course: String, lesson: String, question: String) -> String {
+    course + "\u{1F}" + lesson + "\u{1F}" + question
+  }
+
+  /// The automatic rating of a lesson answer (Easy is never given automatically): wrong or
+  /// partly right → Again; right after a hint or at a later attempt → Hard; right at the first
+  /// attempt → Good.
+  public static func rating(outcome: Grade.Outcome?, attempt: Int, hintsShown: Int) -> ReviewRating {
+    guard outcome == .correct else { return .again }
+    return attempt <= 1 && hintsShown == 0 ? .good : .hard
+  }
+
+  /// Folds a lesson answer in. The answers of the lesson attempt that first answered the
+  /// question set the first rating (a right answer at attempt 2 turns Again into Hard); once the
+  /// card has been reviewed, or that attempt was completed, later lesson attempts leave it alone.
+  mutating func applyLessonAnswer(
+    _ event: JournalEvent, at: Int64, lessonAttempt: Int, hintsShown: Int,
+    completedAttempts: some Sequence<Int>
+  ) {
+    guard reviews.isEmpty else { return }
+    if let current = introduction, current.lessonAttempt != lessonAttempt,
+      completedAttempts.contains(current.lessonAttempt)
+    {
+      return
+    }
+    digest = event.questionDigest ?? digest
+    introduction = Introduction(
+      rating: Self.rating(outcome: event.outcome, attempt: event.attempt ?? 1, hintsShown: hintsShown),
+      at: at, lessonAttempt: lessonAttempt, durationMs: event.seconds.map(Self.milliseconds))
+  }
+
+  mutating func applyReview(_ event: JournalEvent, at: Int64) {
+    guard let value = event.rating, let rating = ReviewRating(rawValue: value) else { return }
+    if let digest = event.questionDigest { self.digest = digest }
+    reviews.append(Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds)))
+  }
+
+  static func milliseconds(_ seconds: Double) -> Int64 {
+    guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return 0 }
+    return Int64((seconds * 1000).rounded())
+  }
+}
