@@ -110,7 +110,7 @@ let package = Package(
     // Options and help shared by both executables.
     .target(
       name: "WorkshopCommandLine",
-      dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["WorkshopEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strictSettings
     ),
     // What learners, authors and administrators run; `serve` and `join` exec workshop-live.

@@ -28,7 +28,7 @@ public struct LocationOptions: ParsableArguments {
   }
 
   // Every command takes these options, so this is where a mistyped clock override is caught.
-  func validate() throws {
+  public func validate() throws {
     if let problem = WorkshopClock.environmentProblem { throw ValidationError(problem) }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 
 /// Finding a record from what a person holds: a file of any kind `export` writes, or only the
 /// verification code printed on a certificate.

@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 import WorkshopRecords
 
 /// What the LRS holds for one learner and course, compared with the local records.

@@ -1,4 +1,5 @@
 import Foundation
+import WorkshopEngine
 import WorkshopRecords
 
 /// How a sync ended: every count the administrator needs to know what reached the LRS.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkshopCommandLine
 import WorkshopRecords
 import WorkshopSync
 

@@ -48,7 +48,9 @@ private func satisfies(_ drawn: [String], _ lesson: Lesson) -> Bool {
     let tags = (0..<12).map { i in [principles[i % 3]] + (i % 2 == 0 ? ["scenario"] : []) }
     return pool(
       tags,
-      blueprint: principles.map { BlueprintQuota(tag: $0, count: 2) } + [BlueprintQuota(tag: "scenario", count: 2)],
+      // Scenario first: quotas are filled in the order written, so the narrower tag is served
+      // before the principle quotas can use up its questions.
+      blueprint: [BlueprintQuota(tag: "scenario", count: 2)] + principles.map { BlueprintQuota(tag: $0, count: 2) },
       draw: 9)
   }
 

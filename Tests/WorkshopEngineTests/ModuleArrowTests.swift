@@ -21,7 +21,7 @@ import Testing
     ],
     "WorkshopSync": ["WorkshopEngine", "WorkshopRecords", "AsyncHTTPClient", "NIOCore", "NIOHTTP1"],
     "WorkshopLiveTerminal": ["WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopTerminal"],
-    "WorkshopCommandLine": ["ArgumentParser"],
+    "WorkshopCommandLine": ["WorkshopEngine", "ArgumentParser"],
     // The command lines parse arguments and make one call per command: no C module, not even
     // the C library, and only workshop-live links the live-session server.
     "workshop": [
