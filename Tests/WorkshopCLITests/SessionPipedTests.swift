@@ -37,7 +37,7 @@ import WorkshopTestSupport
     defer { f.remove() }
     let r = try f.run(
       ["start", "first-steps", "--learner", "ana"],
-      input: ["", "a", "hint", "c", "", "", "skip"])
+      input: ["", "a", "hint", "c", "", "", "skip", "skip"])
     #expect(r.status == 0)
     #expect(r.stdout.contains("Not quite."))
     #expect(r.stdout.contains("It restricts what you may do."))
@@ -53,6 +53,51 @@ import WorkshopTestSupport
     #expect(kinds.filter { $0 == .answerSubmitted }.count == 2)
     let done = try f.journal().first { $0.kind == .lessonCompleted }
     #expect(done?.passed == false)
+  }
+
+  @Test("a skipped question comes back once before the lesson ends, and counts when answered")
+  func skipComesBack() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "skip", "", "=next", "", "b", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Left for later: this question comes back once before the lesson ends."))
+    #expect(r.stdout.contains("One question still needs an answer before the lesson ends."))
+    #expect(r.stdout.contains("Score: 2 of 2 points (100%)."))
+    let events = try f.journal()
+    #expect(!events.contains { $0.kind == .questionSkipped }, "leaving a question for later gives nothing up")
+    #expect(events.filter { $0.kind == .answerSubmitted }.map(\.question) == ["say-next", "pick-permissive"])
+    #expect(events.first { $0.kind == .lessonCompleted }?.passed == true)
+  }
+
+  @Test("skipping a question again when it comes back is final")
+  func secondSkipIsFinal() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "skip", "skip"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("skip again to leave it unanswered"))
+    #expect(r.stdout.contains("Skipped. It scores no points"))
+    let events = try f.journal()
+    #expect(events.filter { $0.kind == .questionSkipped }.map(\.question) == ["say-next"])
+    #expect(events.first { $0.kind == .lessonCompleted }?.score == 0.5)
+  }
+
+  @Test("a command word typed at a free-text question is refused with the = escape named")
+  func commandWordAnswerNamesEscape() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "next", "hint", "=next"])
+    #expect(r.status == 0)
+    let text = r.stdout.replacingOccurrences(of: "\n", with: " ")
+    #expect(text.contains("Type your answer first, or hint, or skip. If your answer is the word next, type =next."))
+    #expect(text.contains("This question has no hints. If your answer is the word hint, type =hint."))
+    #expect(r.stdout.contains("Correct."))
+    let answers = try f.journal().filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.question) == ["pick-permissive", "say-next"], "refused words used no attempt")
   }
 
   @Test("when progress cannot be saved, the session says so, shows no feedback and exits 1")

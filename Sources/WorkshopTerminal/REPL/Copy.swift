@@ -26,6 +26,8 @@ enum Copy {
   static let noMoreHints = "That was the last hint."
   static let skipOff = "Skipping is turned off for this lesson: please give an answer."
   static let skipped = "Skipped. It scores no points; restart the lesson to try it again."
+  static let postponed = "Left for later: this question comes back once before the lesson ends."
+  static let skipAgainIsFinal = "Answer it now, or skip again to leave it unanswered (no points)."
   static let youSkipped = "You skipped this question."
   static let examHeld = "Your answer is saved. Feedback comes at the end of the assessment."
   static let examNote = "Exam mode: one attempt per question, and feedback comes at the end."
@@ -67,6 +69,10 @@ enum Copy {
 
   static func answerFirst(skip: Bool) -> String {
     skip ? "Type your answer first, or hint, or skip." : "Type your answer first, or hint."
+  }
+
+  static func answerWithCommandWord(_ word: String) -> String {
+    "If your answer is the word \(word), type =\(word)."
   }
 
   static func resuming(_ position: String) -> String { "Picking up where you left off: \(position)." }

@@ -79,6 +79,10 @@ extension SessionController {
       afterLesson(input, line: line, run: &run, out: &out)
       return
     }
+    // A command word typed at a free-text question may have been meant as the answer: a
+    // refusal then names the escape. Enter alone is not a word and gets no note.
+    run.typedCommandWord = nil
+    if case .command(let command) = input, run.attempt.awaitsFreeText { run.typedCommandWord = command.rawValue }
     switch input {
     case .empty, .command(.next):
       advance(&run, out: &out)
@@ -150,7 +154,7 @@ extension SessionController {
   mutating func render(_ step: AdvanceStep, run: inout LessonRun, out: inout SessionOutput) {
     switch step {
     case .answerFirst(let skipAllowed):
-      out.say(Copy.answerFirst(skip: skipAllowed))
+      out.say(wrapped(Copy.answerFirst(skip: skipAllowed) + escapeNote(run)))
     case .shown(let shown):
       render(shown, run: run, out: &out)
     case .finished(let finish):
@@ -220,13 +224,18 @@ extension SessionController {
     }
   }
 
+  /// After a refused command typed at a free-text question: how to give that word as the answer.
+  func escapeNote(_ run: LessonRun) -> String {
+    run.typedCommandWord.map { " " + Copy.answerWithCommandWord($0) } ?? ""
+  }
+
   mutating func hint(_ run: inout LessonRun, out: inout SessionOutput) {
     switch run.attempt.hint() {
     case .notAQuestion: out.say(Copy.noQuestionHere)
     case .alreadyDone: out.say(Copy.alreadyAnswered)
-    case .hintsOff: out.say(Copy.hintsOff)
-    case .noHints: out.say(Copy.noHints)
-    case .noMoreHints: out.say(Copy.noMoreHints)
+    case .hintsOff: out.say(wrapped(Copy.hintsOff + escapeNote(run)))
+    case .noHints: out.say(wrapped(Copy.noHints + escapeNote(run)))
+    case .noMoreHints: out.say(wrapped(Copy.noMoreHints + escapeNote(run)))
     case .shown(let text, let number, let count, let cost, let journaling):
       emit(&out, journaling)
       out.say(style(Copy.hintLabel(number, of: count), .accent))
@@ -239,11 +248,15 @@ extension SessionController {
 
   mutating func skip(_ run: inout LessonRun, out: inout SessionOutput) {
     let (course, lesson) = (run.course, run.lesson)
-    switch run.attempt.skip(seconds: attemptSeconds(course: course, lesson: lesson)) {
+    switch run.attempt.skip(forLater: true, seconds: attemptSeconds(course: course, lesson: lesson)) {
     case .movedOn(let step):
       render(step, run: &run, out: &out)
+    case .postponed(let then):
+      out.say(wrapped(Copy.postponed))
+      out.blank()
+      render(then, run: &run, out: &out)
     case .skipOff:
-      out.say(Copy.skipOff)
+      out.say(wrapped(Copy.skipOff + escapeNote(run)))
     case .skipped(let journaling, let then):
       emit(&out, journaling)
       out.say(Copy.skipped)
@@ -426,7 +439,7 @@ extension SessionController {
   mutating func render(_ step: LessonAttempt.FinishStep, run: inout LessonRun, out: inout SessionOutput) {
     switch step {
     case .stillOpen(let count, let shown):
-      out.say(wrapped(Copy.stillOpen(count)))
+      out.say(wrapped(Copy.stillOpen(count) + " " + Copy.skipAgainIsFinal))
       out.blank()
       render(shown, run: run, out: &out)
     case .finished(let score, let seconds, let journaling):
