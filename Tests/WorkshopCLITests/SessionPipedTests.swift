@@ -100,6 +100,57 @@ import WorkshopTestSupport
     #expect(answers.map(\.question) == ["pick-permissive", "say-next"], "refused words used no attempt")
   }
 
+  @Test("the end of a lesson lists the required lessons still to pass when no lesson follows")
+  func stillToPassAtTheEnd() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["start", "second-lesson", "--learner", "ana"], input: ["", "f", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Still to pass for the course:\n  1. First Steps (first-steps)"))
+    #expect(!r.stdout.contains("Second Lesson (second-lesson)"), "the lesson just passed is not listed")
+  }
+
+  @Test("a failed assessment lists the lessons that teach the missed questions' topics")
+  func failedAssessmentListsLessonsToRevisit() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write(
+      "lessons/fixture-course/course.yaml", SessionFixture.manifest + "\nassessment: 03-check.md\n")
+    try f.folder.write(
+      "lessons/fixture-course/02-second-lesson.md",
+      SessionFixture.secondLesson.replacingOccurrences(of: "answer: false\n", with: "answer: false\ntags: [weights]\n"))
+    try f.folder.write("lessons/fixture-course/03-check.md", Self.assessment)
+    let r = try f.run(["start", "check", "--learner", "ana"], input: ["", "t", "", ""])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Not passed yet"))
+    #expect(r.stdout.contains("(they teach what you missed):\n  2. Second Lesson (second-lesson)\n\n"))
+    #expect(r.stdout.contains("Still to pass for the course:\n  1. First Steps (first-steps)\n  2. Second Lesson (second-lesson)\n"))
+  }
+
+  static let assessment = """
+    ---
+    id: check
+    title: Check
+    summary: One question on the topics of the course.
+    minutes: 1
+    policy:
+      mode: exam
+    ---
+    ## Before you start
+    One question.
+    ```question
+    id: check-weights
+    type: truefalse
+    prompt: Open weights are always open source.
+    answer: false
+    feedback:
+      true: Weights alone are not the whole system.
+      false: Right.
+    explanation: Open source also needs the data information and the code under open terms.
+    tags: [weights]
+    ```
+    """
+
   @Test("when progress cannot be saved, the session says so, shows no feedback and exits 1")
   func journalWriteFails() throws {
     let f = try SessionFixture()

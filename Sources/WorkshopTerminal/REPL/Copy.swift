@@ -46,6 +46,12 @@ enum Copy {
   static let answerRule = "Answers and commands: a line that is exactly a command word is a command. To give a command word as the answer to a free-text question, start it with =, as in =next. A leading = is always removed from answers."
   static let keys = "Keys: Tab completes commands, choice letters and lesson ids. Up and Down recall earlier lines. Ctrl-C clears the line. Ctrl-D on an empty line saves and leaves."
   static let lastLessonDone = "That was the last lesson of the course. Press Enter for the menu."
+  static let revisitTitle = "Lessons to revisit before you try again (they teach what you missed):"
+  static let stillToPassTitle = "Still to pass for the course:"
+
+  static func numberedLesson(_ number: Int, title: String, id: String) -> String {
+    "\(number). \(title) (\(id))"
+  }
 
   static func hello(_ name: String, returning: Bool) -> String {
     returning ? "Welcome back, \(name)." : "Hello, \(name)."

@@ -504,10 +504,27 @@ extension SessionController {
       out.say(shellCommand(Copy.exportCommand(courseID: run.course.id, learner: learnerKey)))
       out.blank()
     }
-    if let next = run.nextLesson {
-      out.say(wrapped(Copy.whatNext(number: run.number + 1, of: run.lessonCount, title: clean(next.title, newlines: false), minutes: next.estimatedMinutes)))
+    let passed = score?.passed ?? (state.lesson(run.lesson.id).map { if case .passed = $0.status { true } else { false } } ?? false)
+    let steps = NextSteps(
+      course: run.course, finished: run.lesson, passed: passed, missed: missed.map(\.element), state: state)
+    if !steps.toRevisit.isEmpty {
+      out.say(style(Copy.revisitTitle, .bold))
+      for entry in steps.toRevisit { out.say(wrapped(lessonLine(entry), indent: 2)) }
+      out.blank()
+    }
+    if !state.completed, !steps.stillToPass.isEmpty, steps.nextLesson == nil || run.lesson.kind == .assessment {
+      out.say(style(Copy.stillToPassTitle, .bold))
+      for entry in steps.stillToPass { out.say(wrapped(lessonLine(entry), indent: 2)) }
+      out.blank()
+    }
+    if let next = steps.nextLesson {
+      out.say(wrapped(Copy.whatNext(number: next.number, of: run.lessonCount, title: clean(next.lesson.title, newlines: false), minutes: next.lesson.estimatedMinutes)))
     } else {
       out.say(wrapped(Copy.lastLessonDone))
     }
+  }
+
+  private func lessonLine(_ entry: NextSteps.Entry) -> String {
+    Copy.numberedLesson(entry.number, title: clean(entry.lesson.title, newlines: false), id: entry.lesson.id)
   }
 }
