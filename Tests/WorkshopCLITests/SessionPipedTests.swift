@@ -100,6 +100,19 @@ import WorkshopTestSupport
     #expect(answers.map(\.question) == ["pick-permissive", "say-next"], "refused words used no attempt")
   }
 
+  @Test("a lesson's objectives are shown when it starts")
+  func objectivesAtTheStart() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write(
+      "lessons/fixture-course/01-first-steps.md",
+      SessionFixture.firstLesson.replacingOccurrences(
+        of: "minutes: 4\n", with: "minutes: 4\nobjectives:\n  - Tell a permissive licence from a restrictive one.\n"))
+    let r = try f.run(["start", "first-steps", "--learner", "ana"], input: [])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("In this lesson you will learn to:\n  - Tell a permissive licence from a restrictive one.\n"))
+  }
+
   @Test("the end of a lesson lists the required lessons still to pass when no lesson follows")
   func stillToPassAtTheEnd() throws {
     let f = try SessionFixture()

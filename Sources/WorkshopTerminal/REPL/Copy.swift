@@ -47,6 +47,7 @@ enum Copy {
   static let keys = "Keys: Tab completes commands, choice letters and lesson ids. Up and Down recall earlier lines. Ctrl-C clears the line. Ctrl-D on an empty line saves and leaves."
   static let lastLessonDone = "That was the last lesson of the course. Press Enter for the menu."
   static let revisitTitle = "Lessons to revisit before you try again (they teach what you missed):"
+  static let objectivesTitle = "In this lesson you will learn to:"
   static let stillToPassTitle = "Still to pass for the course:"
 
   static func numberedLesson(_ number: Int, title: String, id: String) -> String {

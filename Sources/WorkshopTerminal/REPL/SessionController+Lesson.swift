@@ -36,6 +36,11 @@ extension SessionController {
     if fresh, !lesson.summary.isEmpty {
       out.say(wrapped(clean(lesson.summary, newlines: false), .italic))
     }
+    if fresh, !lesson.objectives.isEmpty {
+      out.blank()
+      out.say(style(Copy.objectivesTitle, .bold))
+      for objective in lesson.objectives { out.say(wrapped("- " + clean(objective, newlines: false), indent: 2)) }
+    }
     if !fresh {
       run.index = run.attempt.resumeIndex(at: progress.resumeItemID)
       out.say(wrapped(Copy.resuming(position(run, run.index))))
