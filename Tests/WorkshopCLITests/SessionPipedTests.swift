@@ -93,7 +93,9 @@ import WorkshopTestSupport
       ["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "next", "hint", "=next"])
     #expect(r.status == 0)
     let text = r.stdout.replacingOccurrences(of: "\n", with: " ")
-    #expect(text.contains("Type your answer first, or hint, or skip. If your answer is the word next, type =next."))
+    #expect(
+      text.contains("Type your answer first, or skip. If your answer is the word next, type =next."),
+      "no hint is offered where the question has none")
     #expect(text.contains("This question has no hints. If your answer is the word hint, type =hint."))
     #expect(r.stdout.contains("Correct."))
     let answers = try f.journal().filter { $0.kind == .answerSubmitted }

@@ -137,7 +137,7 @@ public struct LessonAttempt: Sendable {
   /// question must be answered (or skipped) first.
   public mutating func advance(seconds: @autoclosure () -> Double = 0) -> AdvanceStep {
     if case .question(let q) = current, !isDone(q), !postponed.contains(q.id) || revisiting {
-      return .answerFirst(skipAllowed: policy.skipAllowed)
+      return .answerFirst(skipAllowed: policy.skipAllowed, hintLeft: standing(q).hintsLeft(q, policy: policy) > 0)
     }
     // Going back over postponed questions: straight to the next one left, or the end.
     if revisiting { return .finished(finish(seconds: seconds())) }
@@ -209,7 +209,8 @@ public struct ShowStep: Sendable {
 
 public enum AdvanceStep: Sendable {
   /// The current question is still open.
-  case answerFirst(skipAllowed: Bool)
+  /// `hintLeft`: the policy allows hints and one is still to be shown.
+  case answerFirst(skipAllowed: Bool, hintLeft: Bool)
   case shown(ShowStep)
   case finished(LessonAttempt.FinishStep)
 }

@@ -74,8 +74,13 @@ enum Copy {
     "'\(word)' is not a command. Type help for the list."
   }
 
-  static func answerFirst(skip: Bool) -> String {
-    skip ? "Type your answer first, or hint, or skip." : "Type your answer first, or hint."
+  static func answerFirst(skip: Bool, hint: Bool) -> String {
+    switch (hint, skip) {
+    case (true, true): "Type your answer first, or hint, or skip."
+    case (true, false): "Type your answer first, or hint."
+    case (false, true): "Type your answer first, or skip."
+    case (false, false): "Type your answer first."
+    }
   }
 
   static func answerWithCommandWord(_ word: String) -> String {

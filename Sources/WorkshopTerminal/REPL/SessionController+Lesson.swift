@@ -158,8 +158,8 @@ extension SessionController {
 
   mutating func render(_ step: AdvanceStep, run: inout LessonRun, out: inout SessionOutput) {
     switch step {
-    case .answerFirst(let skipAllowed):
-      out.say(wrapped(Copy.answerFirst(skip: skipAllowed) + escapeNote(run)))
+    case .answerFirst(let skipAllowed, let hintLeft):
+      out.say(wrapped(Copy.answerFirst(skip: skipAllowed, hint: hintLeft) + escapeNote(run)))
     case .shown(let shown):
       render(shown, run: run, out: &out)
     case .finished(let finish):
