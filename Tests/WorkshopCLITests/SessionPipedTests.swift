@@ -102,6 +102,18 @@ import WorkshopTestSupport
     #expect(answers.map(\.question) == ["pick-permissive", "say-next"], "refused words used no attempt")
   }
 
+  @Test("the menu keeps a passed lesson's best result beside a new attempt in progress")
+  func menuKeepsBestResult() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let passed = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "=next", ""])
+    #expect(passed.stdout.contains("Score: 2 of 2 points (100%)."))
+    let r = try f.run(["--learner", "ana"], input: ["1", "menu"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let text = r.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+    #expect(text.contains("passed, 100%; new attempt in progress, 0 of 2 answered"))
+  }
+
   @Test("a lesson's objectives are shown when it starts")
   func objectivesAtTheStart() throws {
     let f = try SessionFixture()

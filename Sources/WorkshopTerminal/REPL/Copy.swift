@@ -149,6 +149,15 @@ enum Copy {
     }
   }
 
+  /// A lesson passed before and taken again keeps its best result beside the new attempt.
+  static func status(_ state: LessonState?) -> String {
+    guard let state else { return status(.notStarted) }
+    if case .inProgress = state.status, state.everPassed, let best = state.bestScore {
+      return status(.passed(score: best)) + "; new attempt " + status(state.status)
+    }
+    return status(state.status)
+  }
+
   static func status(_ status: LessonState.Status) -> String {
     switch status {
     case .notStarted: "not started"

@@ -503,7 +503,7 @@ extension SessionController {
       out.say(wrapped(Copy.courseDone(clean(run.course.title, newlines: false)), .heading))
       for (i, lesson) in run.course.lessons.enumerated() {
         let ls = state.lessons.first { $0.lessonID == lesson.id }
-        out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
+        out.say(menuLine(number: i + 1, lesson: lesson, state: ls))
       }
       out.say(wrapped(Copy.exportPointer))
       out.say(shellCommand(Copy.exportCommand(courseID: run.course.id, learner: learnerKey)))
