@@ -30,10 +30,14 @@ public struct NextSteps: Sendable {
       ? Self.teaching(missed, among: numbered.filter { $0.lesson.kind == .lesson }) : []
   }
 
-  /// Lessons whose own questions share a tag with a missed question. A tag that most lessons use
-  /// (such as `scenario`) says nothing about where a topic is taught, so it is ignored.
+  /// Lessons whose own questions share a tag with a missed question, or whose id names it as one
+  /// of its words (`openness` → `openness-and-access`). A tag that most lessons use (such as
+  /// `scenario`) says nothing about where a topic is taught, so it is ignored.
   static func teaching(_ missed: [Question], among lessons: [Entry]) -> [Entry] {
-    let tagsByLesson = lessons.map { Set($0.lesson.questions.flatMap(\.tags)) }
+    let tagsByLesson = lessons.map { entry in
+      Set(entry.lesson.questions.flatMap(\.tags))
+        .union(entry.lesson.id.split(separator: "-").map(String.init))
+    }
     var uses: [String: Int] = [:]
     for tags in tagsByLesson { for tag in tags { uses[tag, default: 0] += 1 } }
     let telling = Set(uses.filter { $0.value * 2 <= lessons.count }.keys)
