@@ -37,7 +37,7 @@ import WorkshopTestSupport
     defer { f.remove() }
     let r = try f.run(
       ["start", "first-steps", "--learner", "ana"],
-      input: ["", "a", "hint", "c", "", "", "skip"])
+      input: ["", "a", "hint", "c", "", "", "skip", "skip"])
     #expect(r.status == 0)
     #expect(r.stdout.contains("Not quite."))
     #expect(r.stdout.contains("It restricts what you may do."))
@@ -54,6 +54,129 @@ import WorkshopTestSupport
     let done = try f.journal().first { $0.kind == .lessonCompleted }
     #expect(done?.passed == false)
   }
+
+  @Test("a skipped question comes back once before the lesson ends, and counts when answered")
+  func skipComesBack() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "skip", "", "=next", "", "b", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Left for later: this question comes back once before the lesson ends."))
+    #expect(r.stdout.contains("One question still needs an answer before the lesson ends."))
+    #expect(r.stdout.contains("Score: 2 of 2 points (100%)."))
+    let events = try f.journal()
+    #expect(!events.contains { $0.kind == .questionSkipped }, "leaving a question for later gives nothing up")
+    #expect(events.filter { $0.kind == .answerSubmitted }.map(\.question) == ["say-next", "pick-permissive"])
+    #expect(events.first { $0.kind == .lessonCompleted }?.passed == true)
+  }
+
+  @Test("skipping a question again when it comes back is final")
+  func secondSkipIsFinal() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "skip", "skip"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("skip again to leave it unanswered"))
+    #expect(r.stdout.contains("Skipped. It scores no points"))
+    let events = try f.journal()
+    #expect(events.filter { $0.kind == .questionSkipped }.map(\.question) == ["say-next"])
+    #expect(events.first { $0.kind == .lessonCompleted }?.score == 0.5)
+  }
+
+  @Test("a command word typed at a free-text question is refused with the = escape named")
+  func commandWordAnswerNamesEscape() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "next", "hint", "=next"])
+    #expect(r.status == 0)
+    let text = r.stdout.replacingOccurrences(of: "\n", with: " ")
+    #expect(
+      text.contains("Type your answer first, or skip. If your answer is the word next, type =next."),
+      "no hint is offered where the question has none")
+    #expect(text.contains("This question has no hints. If your answer is the word hint, type =hint."))
+    #expect(r.stdout.contains("Correct."))
+    let answers = try f.journal().filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.question) == ["pick-permissive", "say-next"], "refused words used no attempt")
+  }
+
+  @Test("the menu keeps a passed lesson's best result beside a new attempt in progress")
+  func menuKeepsBestResult() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let passed = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "=next", ""])
+    #expect(passed.stdout.contains("Score: 2 of 2 points (100%)."))
+    let r = try f.run(["--learner", "ana"], input: ["1", "menu"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let text = r.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+    #expect(text.contains("passed, 100%; new attempt in progress, 0 of 2 answered"))
+  }
+
+  @Test("a lesson's objectives are shown when it starts")
+  func objectivesAtTheStart() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write(
+      "lessons/fixture-course/01-first-steps.md",
+      SessionFixture.firstLesson.replacingOccurrences(
+        of: "minutes: 4\n", with: "minutes: 4\nobjectives:\n  - Tell a permissive licence from a restrictive one.\n"))
+    let r = try f.run(["start", "first-steps", "--learner", "ana"], input: [])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("In this lesson you will learn to:\n  - Tell a permissive licence from a restrictive one.\n"))
+  }
+
+  @Test("the end of a lesson lists the required lessons still to pass when no lesson follows")
+  func stillToPassAtTheEnd() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["start", "second-lesson", "--learner", "ana"], input: ["", "f", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Still to pass for the course:\n  1. First Steps (first-steps)"))
+    #expect(!r.stdout.contains("Second Lesson (second-lesson)"), "the lesson just passed is not listed")
+  }
+
+  @Test("a failed assessment lists the lessons that teach the missed questions' topics")
+  func failedAssessmentListsLessonsToRevisit() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write(
+      "lessons/fixture-course/course.yaml", SessionFixture.manifest + "\nassessment: 03-check.md\n")
+    try f.folder.write(
+      "lessons/fixture-course/02-second-lesson.md",
+      SessionFixture.secondLesson.replacingOccurrences(of: "answer: false\n", with: "answer: false\ntags: [weights]\n"))
+    try f.folder.write("lessons/fixture-course/03-check.md", Self.assessment)
+    let r = try f.run(["start", "check", "--learner", "ana"], input: ["", "t", "", ""])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Not passed yet"))
+    #expect(r.stdout.contains("(they teach what you missed):\n  2. Second Lesson (second-lesson)\n\n"))
+    #expect(r.stdout.contains("Still to pass for the course:\n  1. First Steps (first-steps)\n  2. Second Lesson (second-lesson)\n"))
+  }
+
+  static let assessment = """
+    ---
+    id: check
+    title: Check
+    summary: One question on the topics of the course.
+    minutes: 1
+    policy:
+      mode: exam
+    ---
+    ## Before you start
+    One question.
+    ```question
+    id: check-weights
+    type: truefalse
+    prompt: Open weights are always open source.
+    answer: false
+    feedback:
+      true: Weights alone are not the whole system.
+      false: Right.
+    explanation: Open source also needs the data information and the code under open terms.
+    tags: [weights]
+    ```
+    """
 
   @Test("when progress cannot be saved, the session says so, shows no feedback and exits 1")
   func journalWriteFails() throws {

@@ -408,3 +408,18 @@ struct CourseAssessmentDesignTests {
     return texts
   }
 }
+
+@Suite struct BundledNextStepsTests {
+  @Test("a failed final assessment points each missed principle at the lesson that teaches it")
+  func missedPrinciplesPointAtTheirLessons() throws {
+    let course = try BundledCourse.course()
+    let assessment = try BundledCourse.lesson(BundledCourse.assessmentID)
+    let missed = assessment.questions.filter { $0.tags.contains("openness") || $0.tags.contains("privacy") }
+    #expect(!missed.isEmpty)
+    let state = ProgressDeriver.state(of: course, summary: JournalSummary())
+    let steps = NextSteps(course: course, finished: assessment, passed: false, missed: missed, state: state)
+    #expect(steps.toRevisit.map(\.lesson.id) == ["openness-and-access", "privacy-and-transparency"])
+    #expect(steps.nextLesson == nil)
+    #expect(steps.stillToPass.map(\.lesson.id) == Array(BundledCourse.coreLessonIDs))
+  }
+}

@@ -101,7 +101,9 @@ import WorkshopEngine
     s.send("")
     s.send("")
     s.send("next ")  // still a command: surrounding spaces do not matter
-    let end = s.send("skip")  // the last question: skipping it ends the lesson
+    let later = s.send("skip")  // the last question: left for later, it comes straight back
+    #expect(later.contains("One question still needs an answer before the lesson ends."))
+    let end = s.send("skip")  // skipped again: final, and the lesson ends
     #expect(s.events.last?.kind == .lessonCompleted)
     #expect(s.events.last?.score == 0)
     #expect(s.events.last?.passed == false)
@@ -383,6 +385,9 @@ import WorkshopEngine
     #expect(answer.saveBeforeShowing == 1)
     _ = c.handle(line: "")
     _ = c.handle(line: "")
+    let later = c.handle(line: "skip")
+    #expect(!later.events.contains { $0.kind == .questionSkipped }, "left for later: nothing given up yet")
+    #expect(later.saveBeforeShowing == 0)
     let skip = c.handle(line: "skip")
     #expect(skip.events.map(\.kind) == [.questionSkipped, .lessonCompleted])
     #expect(skip.saveBeforeShowing == 2)

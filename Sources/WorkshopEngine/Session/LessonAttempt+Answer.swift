@@ -93,13 +93,22 @@ extension LessonAttempt {
     case skipOff
     /// The skip (durable) and wherever the attempt moved next.
     case skipped(journaling: Journaling, then: AdvanceStep)
+    /// Left for later: nothing is given up or journaled; the question comes back once before
+    /// the lesson ends.
+    case postponed(then: AdvanceStep)
   }
 
-  public mutating func skip(seconds: @autoclosure () -> Double = 0) -> SkipStep {
+  /// Skips the current question. With `forLater`, the first skip of a question only postpones
+  /// it (it comes back once before the lesson ends) and a second skip is final; without it, as
+  /// in a live room, every skip is final.
+  public mutating func skip(forLater: Bool = false, seconds: @autoclosure () -> Double = 0) -> SkipStep {
     guard case .question(let q) = current else { return .movedOn(advance(seconds: seconds())) }
     switch QuestionStep.skip(standing: standing(q), policy: policy) {
     case .alreadyDone: return .movedOn(advance(seconds: seconds()))
     case .skipOff: return .skipOff
+    case .skipped where forLater && !postponed.contains(q.id) && !revisiting:
+      postponed.insert(q.id)
+      return .postponed(then: advance(seconds: seconds()))
     case .skipped(let standing):
       standings[q.id] = standing
       var journaling = Journaling()

@@ -13,6 +13,7 @@ extension LessonAttempt {
     let open = questions.filter { !isDone($0) }
     if !open.isEmpty, let i = firstOpen() {
       index = i
+      revisiting = true
       return .stillOpen(count: open.count, show())
     }
     let score = self.score

@@ -23,6 +23,10 @@ public struct LessonAttempt: Sendable {
   public internal(set) var shownAt: Date
   /// Set once `finish` has scored the attempt.
   public internal(set) var result: LessonScore?
+  /// Questions skipped "for later" in this attempt: each comes back once before the lesson ends.
+  public internal(set) var postponed: Set<String> = []
+  /// The attempt has reached its end once and is going back over the questions left open.
+  public internal(set) var revisiting = false
 
   public var policy: Policy { lesson.policy }
 
@@ -64,6 +68,13 @@ public struct LessonAttempt: Sendable {
   public func standing(_ q: Question) -> QuestionStanding { standings[q.id] ?? QuestionStanding() }
 
   public func isDone(_ q: Question) -> Bool { standing(q).isDone(policy: policy) }
+
+  /// The current item is an open question answered in free text, whose answer could be a
+  /// command word (`next`, `hint`): the learner needs the `=` escape to give it.
+  public var awaitsFreeText: Bool {
+    guard case .question(let q) = current, !isDone(q) else { return false }
+    return q.kind == .short
+  }
 
   public func presentation(_ q: Question) -> Presentation {
     Shuffler.presentation(for: q, learner: learner, shuffle: policy.shuffle)
@@ -125,7 +136,11 @@ public struct LessonAttempt: Sendable {
   /// Moves on: to the next item, or to the end of the lesson after the last one. An open
   /// question must be answered (or skipped) first.
   public mutating func advance(seconds: @autoclosure () -> Double = 0) -> AdvanceStep {
-    if case .question(let q) = current, !isDone(q) { return .answerFirst(skipAllowed: policy.skipAllowed) }
+    if case .question(let q) = current, !isDone(q), !postponed.contains(q.id) || revisiting {
+      return .answerFirst(skipAllowed: policy.skipAllowed, hintLeft: standing(q).hintsLeft(q, policy: policy) > 0)
+    }
+    // Going back over postponed questions: straight to the next one left, or the end.
+    if revisiting { return .finished(finish(seconds: seconds())) }
     if index + 1 < items.count {
       index += 1
       return .shown(show())
@@ -147,6 +162,8 @@ public struct LessonAttempt: Sendable {
     index = 0
     standings = [:]
     result = nil
+    postponed = []
+    revisiting = false
   }
 }
 
@@ -193,7 +210,8 @@ public struct ShowStep: Sendable {
 
 public enum AdvanceStep: Sendable {
   /// The current question is still open.
-  case answerFirst(skipAllowed: Bool)
+  /// `hintLeft`: the policy allows hints and one is still to be shown.
+  case answerFirst(skipAllowed: Bool, hintLeft: Bool)
   case shown(ShowStep)
   case finished(LessonAttempt.FinishStep)
 }

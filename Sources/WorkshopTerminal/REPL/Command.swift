@@ -8,7 +8,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case .next: "go on (Enter does the same)"
     case .back: "the previous page or question"
     case .hint: "show a hint; each one says a little more"
-    case .skip: "leave this question unanswered (no points)"
+    case .skip: "leave this question for later; it comes back once before the lesson ends"
     case .repeat: "show this page or question again"
     case .menu: "the list of courses and lessons"
     case .progress: "where you stand in this course"

@@ -26,6 +26,8 @@ package enum Copy {
   static let noMoreHints = "That was the last hint."
   static let skipOff = "Skipping is turned off for this lesson: please give an answer."
   static let skipped = "Skipped. It scores no points; restart the lesson to try it again."
+  static let postponed = "Left for later: this question comes back once before the lesson ends."
+  static let skipAgainIsFinal = "Answer it now, or skip again to leave it unanswered (no points)."
   static let youSkipped = "You skipped this question."
   static let examHeld = "Your answer is saved. Feedback comes at the end of the assessment."
   static let examNote = "Exam mode: one attempt per question, and feedback comes at the end."
@@ -44,6 +46,13 @@ package enum Copy {
   static let answerRule = "Answers and commands: a line that is exactly a command word is a command. To give a command word as the answer to a free-text question, start it with =, as in =next. A leading = is always removed from answers."
   static let keys = "Keys: Tab completes commands, choice letters and lesson ids. Up and Down recall earlier lines. Ctrl-C clears the line. Ctrl-D on an empty line saves and leaves."
   static let lastLessonDone = "That was the last lesson of the course. Press Enter for the menu."
+  static let revisitTitle = "Lessons to revisit before you try again (they teach what you missed):"
+  static let objectivesTitle = "In this lesson you will learn to:"
+  static let stillToPassTitle = "Still to pass for the course:"
+
+  static func numberedLesson(_ number: Int, title: String, id: String) -> String {
+    "\(number). \(title) (\(id))"
+  }
 
   static let reviewTitle = "Review"
   static let reviewDone = "Review finished."
@@ -95,8 +104,17 @@ package enum Copy {
     "'\(word)' is not a command. Type help for the list."
   }
 
-  static func answerFirst(skip: Bool) -> String {
-    skip ? "Type your answer first, or hint, or skip." : "Type your answer first, or hint."
+  static func answerFirst(skip: Bool, hint: Bool) -> String {
+    switch (hint, skip) {
+    case (true, true): "Type your answer first, or hint, or skip."
+    case (true, false): "Type your answer first, or hint."
+    case (false, true): "Type your answer first, or skip."
+    case (false, false): "Type your answer first."
+    }
+  }
+
+  static func answerWithCommandWord(_ word: String) -> String {
+    "If your answer is the word \(word), type =\(word)."
   }
 
   static func resuming(_ position: String) -> String { "Picking up where you left off: \(position)." }
@@ -158,6 +176,15 @@ package enum Copy {
     case .partial: "partly right."
     case .wrong: "not right."
     }
+  }
+
+  /// A lesson passed before and taken again keeps its best result beside the new attempt.
+  static func status(_ state: LessonState?) -> String {
+    guard let state else { return status(.notStarted) }
+    if case .inProgress = state.status, state.everPassed, let best = state.bestScore {
+      return status(.passed(score: best)) + "; new attempt " + status(state.status)
+    }
+    return status(state.status)
   }
 
   static func status(_ status: LessonState.Status) -> String {

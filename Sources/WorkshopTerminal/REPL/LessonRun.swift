@@ -11,6 +11,9 @@ struct LessonRun {
   var confirmingRestart = false
   /// After the end-of-lesson summary: Enter moves on to `next` (or the menu).
   var finished = false
+  /// The command word the learner just typed at a free-text question, if any: a refusal of that
+  /// command reminds them how to give the word as an answer.
+  var typedCommandWord: String?
 
   var lesson: Lesson { attempt.lesson }
   var items: [LessonItem] { attempt.items }

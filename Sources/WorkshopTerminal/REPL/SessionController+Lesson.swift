@@ -36,6 +36,11 @@ extension SessionController {
     if fresh, !lesson.summary.isEmpty {
       out.say(wrapped(clean(lesson.summary, newlines: false), .italic))
     }
+    if fresh, !lesson.objectives.isEmpty {
+      out.blank()
+      out.say(style(Copy.objectivesTitle, .bold))
+      for objective in lesson.objectives { out.say(wrapped("- " + clean(objective, newlines: false), indent: 2)) }
+    }
     if !fresh, progress.resumeItemID == nil, !run.questions.isEmpty, run.questions.allSatisfy({ run.isDone($0) }) {
       // Every answer was saved but the lesson was never closed (the session stopped before the
       // last Enter): close it now, straight to the summary.
@@ -88,6 +93,10 @@ extension SessionController {
       afterLesson(input, line: line, run: &run, out: &out)
       return
     }
+    // A command word typed at a free-text question may have been meant as the answer: a
+    // refusal then names the escape. Enter alone is not a word and gets no note.
+    run.typedCommandWord = nil
+    if case .command(let command) = input, run.attempt.awaitsFreeText { run.typedCommandWord = command.rawValue }
     switch input {
     case .empty, .command(.next):
       advance(&run, out: &out)
@@ -158,8 +167,8 @@ extension SessionController {
 
   mutating func render(_ step: AdvanceStep, run: inout LessonRun, out: inout SessionOutput) {
     switch step {
-    case .answerFirst(let skipAllowed):
-      out.say(Copy.answerFirst(skip: skipAllowed))
+    case .answerFirst(let skipAllowed, let hintLeft):
+      out.say(wrapped(Copy.answerFirst(skip: skipAllowed, hint: hintLeft) + escapeNote(run)))
     case .shown(let shown):
       render(shown, run: run, out: &out)
     case .finished(let finish):
@@ -229,13 +238,18 @@ extension SessionController {
     }
   }
 
+  /// After a refused command typed at a free-text question: how to give that word as the answer.
+  func escapeNote(_ run: LessonRun) -> String {
+    run.typedCommandWord.map { " " + Copy.answerWithCommandWord($0) } ?? ""
+  }
+
   mutating func hint(_ run: inout LessonRun, out: inout SessionOutput) {
     switch run.attempt.hint() {
     case .notAQuestion: out.say(Copy.noQuestionHere)
     case .alreadyDone: out.say(Copy.alreadyAnswered)
-    case .hintsOff: out.say(Copy.hintsOff)
-    case .noHints: out.say(Copy.noHints)
-    case .noMoreHints: out.say(Copy.noMoreHints)
+    case .hintsOff: out.say(wrapped(Copy.hintsOff + escapeNote(run)))
+    case .noHints: out.say(wrapped(Copy.noHints + escapeNote(run)))
+    case .noMoreHints: out.say(wrapped(Copy.noMoreHints + escapeNote(run)))
     case .shown(let text, let number, let count, let cost, let journaling):
       emit(&out, journaling)
       out.say(style(Copy.hintLabel(number, of: count), .accent))
@@ -248,11 +262,15 @@ extension SessionController {
 
   mutating func skip(_ run: inout LessonRun, out: inout SessionOutput) {
     let (course, lesson) = (run.course, run.lesson)
-    switch run.attempt.skip(seconds: attemptSeconds(course: course, lesson: lesson)) {
+    switch run.attempt.skip(forLater: true, seconds: attemptSeconds(course: course, lesson: lesson)) {
     case .movedOn(let step):
       render(step, run: &run, out: &out)
+    case .postponed(let then):
+      out.say(wrapped(Copy.postponed))
+      out.blank()
+      render(then, run: &run, out: &out)
     case .skipOff:
-      out.say(Copy.skipOff)
+      out.say(wrapped(Copy.skipOff + escapeNote(run)))
     case .skipped(let journaling, let then):
       emit(&out, journaling)
       out.say(Copy.skipped)
@@ -429,7 +447,7 @@ extension SessionController {
   mutating func render(_ step: LessonAttempt.FinishStep, run: inout LessonRun, out: inout SessionOutput) {
     switch step {
     case .stillOpen(let count, let shown):
-      out.say(wrapped(Copy.stillOpen(count)))
+      out.say(wrapped(Copy.stillOpen(count) + " " + Copy.skipAgainIsFinal))
       out.blank()
       render(shown, run: run, out: &out)
     case .finished(let score, let seconds, let journaling):
@@ -488,16 +506,33 @@ extension SessionController {
       out.say(wrapped(Copy.courseDone(clean(run.course.title, newlines: false)), .heading))
       for (i, lesson) in run.course.lessons.enumerated() {
         let ls = state.lessons.first { $0.lessonID == lesson.id }
-        out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
+        out.say(menuLine(number: i + 1, lesson: lesson, state: ls))
       }
       out.say(wrapped(Copy.exportPointer))
       out.say(shellCommand(Copy.exportCommand(courseID: run.course.id, learner: learnerKey)))
       out.blank()
     }
-    if let next = run.nextLesson {
-      out.say(wrapped(Copy.whatNext(number: run.number + 1, of: run.lessonCount, title: clean(next.title, newlines: false), minutes: next.estimatedMinutes)))
+    let passed = score?.passed ?? (state.lesson(run.lesson.id).map { if case .passed = $0.status { true } else { false } } ?? false)
+    let steps = NextSteps(
+      course: run.course, finished: run.lesson, passed: passed, missed: missed.map(\.element), state: state)
+    if !steps.toRevisit.isEmpty {
+      out.say(style(Copy.revisitTitle, .bold))
+      for entry in steps.toRevisit { out.say(wrapped(lessonLine(entry), indent: 2)) }
+      out.blank()
+    }
+    if !state.completed, !steps.stillToPass.isEmpty, steps.nextLesson == nil || run.lesson.kind == .assessment {
+      out.say(style(Copy.stillToPassTitle, .bold))
+      for entry in steps.stillToPass { out.say(wrapped(lessonLine(entry), indent: 2)) }
+      out.blank()
+    }
+    if let next = steps.nextLesson {
+      out.say(wrapped(Copy.whatNext(number: next.number, of: run.lessonCount, title: clean(next.lesson.title, newlines: false), minutes: next.lesson.estimatedMinutes)))
     } else {
       out.say(wrapped(Copy.lastLessonDone))
     }
+  }
+
+  private func lessonLine(_ entry: NextSteps.Entry) -> String {
+    Copy.numberedLesson(entry.number, title: clean(entry.lesson.title, newlines: false), id: entry.lesson.id)
   }
 }

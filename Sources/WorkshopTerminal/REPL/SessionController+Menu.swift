@@ -13,7 +13,7 @@ extension SessionController {
       for lesson in course.lessons {
         number += 1
         let ls = state.lessons.first { $0.lessonID == lesson.id }
-        out.say(menuLine(number: number, lesson: lesson, status: ls?.status ?? .notStarted))
+        out.say(menuLine(number: number, lesson: lesson, state: ls))
       }
       out.blank()
     }
@@ -35,9 +35,10 @@ extension SessionController {
 
   /// One lesson of the menu and of `progress`: number, title, status, time. When it does not fit
   /// on one line, the status goes on the next, under the title, and each part wraps by words.
-  func menuLine(number: Int, lesson: Lesson, status: LessonState.Status) -> String {
+  func menuLine(number: Int, lesson: Lesson, state: LessonState?) -> String {
     let title = clean(lesson.title, newlines: false)
-    let words = Copy.status(status)
+    let status = state?.status ?? .notStarted
+    let words = Copy.status(state)
     let minutes = theme.plain ? Copy.minutesSentence(lesson.estimatedMinutes) : Copy.minutes(lesson.estimatedMinutes)
     let optional = lesson.required ? "" : (theme.plain ? " Optional." : " (optional)")
     if theme.plain {
@@ -144,7 +145,7 @@ extension SessionController {
       out.say(Copy.courseProgress(passed: passed, total: course.lessons.count, completed: state.completed))
       for (i, lesson) in course.lessons.enumerated() {
         let ls = state.lessons.first { $0.lessonID == lesson.id }
-        out.say(menuLine(number: i + 1, lesson: lesson, status: ls?.status ?? .notStarted))
+        out.say(menuLine(number: i + 1, lesson: lesson, state: ls))
       }
       out.blank()
     }
