@@ -96,7 +96,7 @@ extension SessionController {
     switch LineInput.classify(line) {
     case .empty, .command(.next):
       if let attempt = run.current, !attempt.isDone {
-        out.say(Copy.answerFirst(skip: true))
+        out.say(Copy.answerFirst(skip: true, hint: true))
       } else {
         nextCard(&run, out: &out)
       }
