@@ -15,7 +15,11 @@ import WorkshopEngine
   // Counts stay well below 1,024 descriptors in this process: other suites spawn processes in
   // parallel, and Foundation's Process misbehaves once descriptor numbers pass FD_SETSIZE. The
   // crowd is still five times the waiting cap, which is what the rule is about.
-  @Test("250 WebSockets that never join (five times the waiting cap) cannot keep a learner with the code out")
+  // A stress test: its 250 sockets starve the live tests that run beside it on a two-core
+  // machine, so it runs when asked (WORKSHOP_STRESS_TESTS=1 swift test --filter AdmissionTests).
+  @Test(
+    "250 WebSockets that never join (five times the waiting cap) cannot keep a learner with the code out",
+    .enabled(if: ProcessInfo.processInfo.environment["WORKSHOP_STRESS_TESTS"] == "1"))
   func anIdleCrowdCannotLockTheRoom() async throws {
     var limits = SessionLimits()
     limits.maxWaitingConnections = 50
