@@ -109,7 +109,7 @@ public final class LiveClient: @unchecked Sendable {
   /// The next not-yet-consumed message matching `predicate`, waiting up to `timeout`. Messages
   /// skipped over stay in `received` but are consumed.
   public func next(
-    timeout: Duration = .seconds(10), where predicate: @Sendable (LearnerMessage) -> Bool = { _ in true }
+    timeout: Duration = .seconds(60), where predicate: @Sendable (LearnerMessage) -> Bool = { _ in true }
   ) async -> Received? {
     let deadline = ContinuousClock.now + timeout
     while true {

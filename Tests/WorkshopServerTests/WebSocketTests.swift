@@ -199,7 +199,7 @@ final class EventLog: @unchecked Sendable {
   }
 }
 
-func until(timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async throws {
+func until(timeout: Duration = .seconds(60), _ condition: @Sendable () async -> Bool) async throws {
   let deadline = ContinuousClock.now + timeout
   while ContinuousClock.now < deadline {
     if await condition() { return }
