@@ -54,7 +54,8 @@ import WorkshopEngine
   @Test("a connection that has not joined is closed at the join deadline, with the reason")
   func theJoinDeadline() async throws {
     var limits = SessionLimits()
-    limits.joinDeadlineMilliseconds = 300
+    // Long enough that a loaded machine still answers the ping first, short enough for a test.
+    limits.joinDeadlineMilliseconds = 2_000
     let host = try await makeHost(limits: limits)
     let app = LiveServer.buildApplication(host: host, limits: limits)
     try await app.test(.live) { client in
@@ -72,6 +73,8 @@ import WorkshopEngine
   func theOldestIdleConnectionMakesWay() async throws {
     var limits = SessionLimits()
     limits.maxWaitingConnections = 2
+    // Long enough that the join deadline plays no part: only the waiting cap closes a socket.
+    limits.joinDeadlineMilliseconds = 120_000
     let host = try await makeHost(limits: limits)
     let code = await host.joinCode
     let app = LiveServer.buildApplication(host: host, limits: limits)
