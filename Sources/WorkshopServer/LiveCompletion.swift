@@ -127,6 +127,7 @@ public enum LiveCompletion {
         possible: questions.map(\.points), passMark: room.policy(for: lesson).passMark)
       if !score.passed { passed = false }
     }
-    return (earned, possible, possible > 0 ? earned / possible : 0, any && passed)
+    // Nothing asked yet reads as 0%, not the engine's "nothing to lose" 100%.
+    return (earned, possible, possible > 0 ? Scoring.share(earned: earned, possible: possible) : 0, any && passed)
   }
 }

@@ -21,6 +21,8 @@ let course = Course(
 
 var limits = SessionLimits()
 limits.joinBurst = 1_000
+// This tool tests restarts, not admission: a loaded machine must not close a joining socket.
+limits.joinDeadlineMilliseconds = 120_000
 let options = LiveHost.Options(course: course, limits: limits, directory: dir, key: nil)
 let (host, resumed, _) = try await LiveHost.open(options)
 if !resumed { await host.command(InstructorCommand(.openLesson, lesson: "basics")) }
