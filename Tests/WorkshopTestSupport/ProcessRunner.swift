@@ -8,9 +8,34 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
+  /// An executable a test has just copied can be briefly "busy" (ETXTBSY): another test thread that
+  /// forks at that moment hands its child a copy of the copier's write descriptor, held until that
+  /// child execs, and the kernel refuses to run a file open for writing. The launch is retried.
   public static func run(
     _ executable: String, _ arguments: [String], input: String = "",
     environment: [String: String] = [:], currentDirectory: String? = nil
+  ) throws -> ProcessResult {
+    var attempts = 0
+    while true {
+      do {
+        return try runOnce(
+          executable, arguments, input: input, environment: environment, currentDirectory: currentDirectory)
+      } catch let error as NSError where attempts < 100 && isTextFileBusy(error) {
+        attempts += 1
+        Thread.sleep(forTimeInterval: 0.02)
+      }
+    }
+  }
+
+  private static func isTextFileBusy(_ error: NSError) -> Bool {
+    if error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) { return true }
+    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+    return isTextFileBusy(underlying)
+  }
+
+  private static func runOnce(
+    _ executable: String, _ arguments: [String], input: String,
+    environment: [String: String], currentDirectory: String?
   ) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
