@@ -110,28 +110,32 @@ let package = Package(
     // Options and help shared by both executables.
     .target(
       name: "WorkshopCommandLine",
-      dependencies: ["WorkshopEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strictSettings
     ),
-    // What learners, authors and administrators run; `serve` and `join` exec workshop-live.
+    // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live.
     .executableTarget(
       name: "workshop",
       dependencies: [
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
-        "WorkshopSync",
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
     ),
-    // `workshop serve` and `workshop join`: the live-session server and client.
+    // `workshop serve`, `join` and `sync`: the live-session server and client, and the LRS client.
     .executableTarget(
       name: "workshop-live",
       dependencies: [
         "WorkshopLiveTerminal",
         "WorkshopServer",
+        "WorkshopSync",
+        "WorkshopRecords",
         "WorkshopEngine",
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),

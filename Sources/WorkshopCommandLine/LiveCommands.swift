@@ -1,11 +1,13 @@
 import ArgumentParser
 
-/// `serve` and `join`, which live in the companion executable `workshop-live` so that the
-/// learner's `workshop` does not load the network stack. `workshop serve` and `workshop join`
-/// replace themselves with it (as git does with its subcommands); both list the same help.
+/// The commands that live in the companion executable `workshop-live`, which holds the network
+/// stack (SwiftNIO, Hummingbird, AsyncHTTPClient) so that the learner's `workshop` does not load
+/// it: the live session (`serve`, `join`) and sending records to an LRS (`sync`). `workshop serve`,
+/// `join` and `sync` replace themselves with it (as git does with its subcommands); both
+/// executables list the same help.
 public enum LiveCommands {
   public static let executable = "workshop-live"
-  public static let names: Set<String> = ["serve", "join"]
+  public static let names: Set<String> = ["serve", "join", "sync"]
 
   public static let serve = CommandConfiguration(
     commandName: "serve",
@@ -35,4 +37,17 @@ public enum LiveCommands {
       your progress folder.
       """
   )
+
+  public static let sync = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Send learners' xAPI statements to a Learning Record Store, each exactly once.",
+    discussion: """
+      Statements are the ones `workshop export --format xapi` writes. They wait in an outbox
+      (0600, beside the progress or records folder) until the LRS acknowledges them, so an
+      interrupted sync can simply be run again. Settings come from options, the environment
+      (WORKSHOP_LRS_ENDPOINT, WORKSHOP_LRS_USERNAME, WORKSHOP_LRS_PASSWORD, WORKSHOP_LRS_TOKEN)
+      or a config file (~/.workshop/lrs.conf). Secrets are never taken as option values.
+      Exit status: 0 all delivered (or, with --check, all match); 1 some left for later, or
+      differences found; 2 some refused by the LRS; 64 bad settings. See docs/records.md.
+      """)
 }

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import WorkshopCommandLine
 
-/// Hands `serve` and `join` to the companion executable, which replaces this process (`exec`):
-/// the learner's `workshop` never loads the network stack, and the user types the same commands.
+/// Hands `serve`, `join` and `sync` to the companion executable, which replaces this process
+/// (`exec`): the learner's `workshop` never loads the network stack, and the user types the same
+/// commands.
 enum LiveCompanion {
   /// Replaces this process with `workshop-live ARGUMENTS` when the first argument is a live
   /// command (or `help` followed by one); otherwise returns.
@@ -47,8 +48,8 @@ enum LiveCompanion {
 
   static func notFound(_ command: String) -> String {
     """
-    workshop: `workshop \(command)` runs the live-session program \(LiveCommands.executable), which is \
-    neither beside workshop nor on PATH.
+    workshop: `workshop \(command)` runs the companion program \(LiveCommands.executable) (live sessions \
+    and LRS sync), which is neither beside workshop nor on PATH.
     Install it next to workshop (see "Install" in the README), or put its folder on PATH.
 
     """
@@ -67,4 +68,11 @@ struct JoinCommand: ParsableCommand {
   static let configuration = LiveCommands.join
   @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
   func run() { LiveCompanion.execIfLiveCommand(["join"] + arguments) }
+}
+
+/// `workshop sync`, listed in `workshop --help`; the companion executable does the work.
+struct SyncCommand: ParsableCommand {
+  static let configuration = LiveCommands.sync
+  @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+  func run() { LiveCompanion.execIfLiveCommand(["sync"] + arguments) }
 }

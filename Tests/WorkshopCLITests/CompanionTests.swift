@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import WorkshopTestSupport
 
-/// `workshop serve` and `workshop join` live in the companion executable workshop-live; the
-/// learner's `workshop` hands them over with exec.
+/// `workshop serve`, `workshop join` and `workshop sync` live in the companion executable
+/// workshop-live; the learner's `workshop` hands them over with exec.
 @Suite struct CompanionTests {
   @Test("workshop --help lists serve and join, and their help comes from the companion")
   func helpGoesThroughTheCompanion() throws {
@@ -23,6 +23,22 @@ import WorkshopTestSupport
     #expect(join.stdout.contains("--code") && join.stdout.contains("--plain"), "\(join.stdout)")
   }
 
+  @Test("workshop sync is listed by workshop, and its help and checks come from the companion")
+  func syncGoesThroughTheCompanion() throws {
+    let workshop = try BuiltProducts.workshop()
+    let help = try ProcessRunner.run(workshop, ["--help"])
+    #expect(help.stdout.contains("  sync  ") && help.stdout.contains("Send learners' xAPI statements"), "\(help.stdout)")
+    for arguments in [["sync", "--help"], ["help", "sync"]] {
+      let sync = try ProcessRunner.run(workshop, arguments)
+      #expect(sync.status == 0, "\(arguments): \(sync.stderr)")
+      // Options only the real command has: the companion answered, not a stub.
+      #expect(sync.stdout.contains("--retry-refused") && sync.stdout.contains("--batch-size"), "\(sync.stdout)")
+    }
+    let unsure = try ProcessRunner.run(workshop, ["sync", "--course", "c"])
+    #expect(unsure.status == 64)
+    #expect(unsure.stderr.contains("say what to sync"), "\(unsure.stderr)")
+  }
+
   @Test("a join with bad arguments is refused by the companion with a usage error")
   func badArgumentsReachTheCompanion() throws {
     let join = try ProcessRunner.run(try BuiltProducts.workshop(), ["join", "no-port", "--code", "1", "--name", "Ana"])
@@ -30,14 +46,17 @@ import WorkshopTestSupport
     #expect(join.stderr.contains("give the address as HOST:PORT"), "\(join.stderr)")
   }
 
-  @Test("without workshop-live beside workshop or on PATH, serve and join say what to install")
+  @Test("without workshop-live beside workshop or on PATH, serve, join and sync say what to install")
   func missingCompanion() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let alone = folder.file("workshop")
     try FileManager.default.copyItem(atPath: try BuiltProducts.workshop(), toPath: alone)
     let environment = ["PATH": folder.file("empty")]
-    for arguments in [["serve", "--course", "x"], ["join", "127.0.0.1:1", "--code", "1", "--name", "Ana"]] {
+    for arguments in [
+      ["serve", "--course", "x"], ["join", "127.0.0.1:1", "--code", "1", "--name", "Ana"],
+      ["sync", "--all", "--course", "x"],
+    ] {
       let result = try ProcessRunner.run(alone, arguments, environment: environment)
       #expect(result.status == 1, "\(arguments)")
       #expect(result.stderr.contains("workshop-live"), "\(result.stderr)")

@@ -21,14 +21,14 @@ import Testing
     ],
     "WorkshopSync": ["WorkshopEngine", "WorkshopRecords", "AsyncHTTPClient", "NIOCore", "NIOHTTP1"],
     "WorkshopLiveTerminal": ["WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopTerminal"],
-    "WorkshopCommandLine": ["WorkshopEngine", "ArgumentParser"],
+    "WorkshopCommandLine": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "ArgumentParser"],
     // The command lines parse arguments and make one call per command: no C module, not even
-    // the C library, and only workshop-live links the live-session server.
-    "workshop": [
-      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopSync", "WorkshopCommandLine", "ArgumentParser",
-    ],
+    // the C library, and only workshop-live links the network stack (the live-session server and
+    // the LRS client).
+    "workshop": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "ArgumentParser"],
     "workshop-live": [
-      "WorkshopEngine", "WorkshopServer", "WorkshopLiveTerminal", "WorkshopCommandLine", "ArgumentParser",
+      "WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopLiveTerminal", "WorkshopSync",
+      "WorkshopCommandLine", "ArgumentParser",
     ],
   ]
 

@@ -4,19 +4,9 @@ import WorkshopCommandLine
 import WorkshopRecords
 import WorkshopSync
 
+/// `workshop sync`: send learners' xAPI statements to a Learning Record Store.
 struct SyncCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "sync",
-    abstract: "Send learners' xAPI statements to a Learning Record Store, each exactly once.",
-    discussion: """
-      Statements are the ones `workshop export --format xapi` writes. They wait in an outbox
-      (0600, beside the progress or records folder) until the LRS acknowledges them, so an
-      interrupted sync can simply be run again. Settings come from options, the environment
-      (WORKSHOP_LRS_ENDPOINT, WORKSHOP_LRS_USERNAME, WORKSHOP_LRS_PASSWORD, WORKSHOP_LRS_TOKEN)
-      or a config file (~/.workshop/lrs.conf). Secrets are never taken as option values.
-      Exit status: 0 all delivered (or, with --check, all match); 1 some left for later, or
-      differences found; 2 some refused by the LRS; 64 bad settings. See docs/records.md.
-      """)
+  static let configuration = LiveCommands.sync
 
   @OptionGroup var location: LocationOptions
 
