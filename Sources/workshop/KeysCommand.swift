@@ -13,6 +13,7 @@ struct KeysCommand: ParsableCommand {
 
   struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "generate",
       abstract: "Create a new key: the private key (mode 0600) and the public key beside it (.pub).")
 
     @Option(name: .long, help: ArgumentHelp("Private key file (default: $WORKSHOP_KEY, else ~/.workshop/instructor.key).", valueName: "file"))
@@ -33,7 +34,8 @@ struct KeysCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the public key and key id.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Print the public key and key id.")
 
     @Option(name: .long, help: ArgumentHelp("Private key file.", valueName: "file"))
     var key: String?

@@ -29,9 +29,12 @@ struct SessionFlags: ParsableArguments {
   }
 }
 
+// Each command names itself: a name left to Argument Parser is derived from the type's name with
+// `String(describing:)`, which searches every protocol conformance in the binary, at every start.
 extension Workshop {
   struct Learn: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "learn",
       abstract: "Open the interactive session: pick a lesson, or continue where you left off.",
       discussion: """
         This is what plain `workshop` runs. Type help inside the session for its commands.
@@ -49,6 +52,7 @@ extension Workshop {
 
   struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "start",
       abstract: "Run one lesson, resuming it if it is in progress.",
       discussion: """
         Answers can come from a file, one per line:
@@ -69,6 +73,7 @@ extension Workshop {
 
   struct Continue: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "continue",
       abstract: "Go straight back to the page or question where you stopped.")
 
     @OptionGroup var location: LocationOptions
