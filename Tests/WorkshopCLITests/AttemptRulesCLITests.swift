@@ -181,4 +181,41 @@ import WorkshopTestSupport
     #expect(r.stdout.contains("'retake_after' must be a wait such as 30m, 24h or 7d") || r.stderr.contains("'retake_after' must be a wait"))
     #expect((r.stdout + r.stderr).contains("'retakes' must be 0 or more"))
   }
+
+  static func lessonWithObjectives(_ numbers: (String, String)) -> String {
+    SessionFixture.firstLesson
+      .replacingOccurrences(
+        of: "minutes: 4\n",
+        with: "minutes: 4\nobjectives:\n  - Tell a permissive licence from a restrictive one.\n"
+          + "  - Name the command that moves on.\n  - Explain why licences matter.\n")
+      .replacingOccurrences(of: "id: pick-permissive\n", with: "id: pick-permissive\nobjectives: \(numbers.0)\n")
+      .replacingOccurrences(of: "id: say-next\n", with: "id: say-next\nobjectives: \(numbers.1)\n")
+  }
+
+  @Test("the end of a lesson ticks off the objectives its questions showed")
+  func objectivesCheckedOff() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write("lessons/fixture-course/01-first-steps.md", Self.lessonWithObjectives(("[1]", "2")))
+    let r = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "a", "a", "", "", "=next", ""])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("What you showed of this lesson's objectives:\n"))
+    #expect(r.stdout.contains("  ✗ Tell a permissive licence from a restrictive one. (look again at question 1)\n"))
+    #expect(r.stdout.contains("  ✓ Name the command that moves on.\n"))
+    #expect(r.stdout.contains("  · Explain why licences matter. (no question in this attempt checks it)\n"))
+    let plain = try f.run(["start", "second-lesson", "--learner", "bea", "--plain"], input: [])
+    #expect(!plain.stdout.contains("What you showed"), "a lesson whose questions name no objective ticks nothing")
+  }
+
+  @Test("a question naming an objective the lesson does not list is a lint error")
+  func objectiveOutOfRangeIsALintError() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try f.folder.write("lessons/fixture-course/01-first-steps.md", Self.lessonWithObjectives(("[1, 4]", "two")))
+    let r = try ProcessRunner.run(try BuiltProducts.workshop(), ["lint", f.lessons])
+    let all = r.stdout + r.stderr
+    #expect(r.status != 0)
+    #expect(all.contains("objective 4 does not exist: the lesson lists 3 objectives"))
+    #expect(all.contains("'objectives' lists objectives by number"))
+  }
 }

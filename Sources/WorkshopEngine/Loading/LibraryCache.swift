@@ -387,6 +387,7 @@ extension BinaryOut {
     int(q.line)
     string(q.digest)
     array(q.assesses, text)
+    array(q.objectives) { $0.int($1) }
   }
 }
 
@@ -512,6 +513,7 @@ extension BinaryIn {
       hints: try texts(), tags: try texts(),
       examples: try optional { (i) throws(Failure) in
         Question.Examples(accept: try i.texts(), reject: try i.texts())
-      }, line: try int(), digest: try string(), assesses: try texts())
+      }, line: try int(), digest: try string(), assesses: try texts(),
+      objectives: try array { (i) throws(Failure) in try i.int() })
   }
 }

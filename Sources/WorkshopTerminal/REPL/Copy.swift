@@ -26,6 +26,7 @@ package enum Copy {
   static let flagCleared = "Flag removed."
   static let flagOnlyInExam = "Flags are for exam questions, where answers can change until you submit."
   static let postponedInExam = "Left unanswered for now: it is listed before you submit, so you can come back to it."
+  static let objectivesResultTitle = "What you showed of this lesson's objectives:"
   static let beforeSubmitTitle = "Before you submit"
   static let examHelp = "In this exam: flag marks a question to look at again; after the last question you can go back to any question by its number, then type submit to hand in your answers."
 
@@ -160,6 +161,24 @@ package enum Copy {
   static func moment(_ date: Date) -> String {
     let iso = Timestamp.format(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.up)))
     return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5)) + " UTC"
+  }
+
+  static func objectiveWord(_ standing: ObjectiveResult.Standing) -> String {
+    switch standing {
+    case .shown: "Shown"
+    case .notYet: "Not shown yet"
+    case .notChecked: "Not checked"
+    }
+  }
+
+  static func objectiveNote(_ standing: ObjectiveResult.Standing, missed: [Int]) -> String {
+    switch standing {
+    case .shown: return ""
+    case .notChecked: return " (no question in this attempt checks it)"
+    case .notYet:
+      guard !missed.isEmpty else { return "" }
+      return " (look again at question\(missed.count == 1 ? "" : "s") \(numberList(missed)))"
+    }
   }
 
   static func yourAnswerSoFar(_ text: String) -> String { "Your answer so far: \(text)" }

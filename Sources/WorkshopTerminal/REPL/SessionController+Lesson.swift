@@ -522,6 +522,12 @@ extension SessionController {
       out.say(style(Copy.passLine(passed: score.passed, mark: run.policy.passMark), score.passed ? [.success, .bold] : [.failure, .bold]))
       out.say(wrapped(Copy.timeTaken(seconds)))
     }
+    let objectives = run.attempt.objectiveResults
+    if !objectives.isEmpty {
+      out.blank()
+      out.say(style(Copy.objectivesResultTitle, .bold))
+      for result in objectives { out.say(objectiveLine(result)) }
+    }
     let missed = run.questions.enumerated().filter { run.record($0.element).outcome != .correct }
     if run.isExam {
       out.blank()
@@ -589,6 +595,24 @@ extension SessionController {
     } else {
       out.say(wrapped(Copy.lastLessonDone))
     }
+  }
+
+  /// An objective ticked off: a mark (or, in `--plain`, a word) and the objective, wrapped under
+  /// itself.
+  func objectiveLine(_ result: ObjectiveResult) -> String {
+    let text = clean(result.objective, newlines: false)
+    let note = Copy.objectiveNote(result.standing, missed: result.missedQuestions)
+    if theme.plain { return wrapped(Copy.objectiveWord(result.standing) + ": " + text + note) }
+    let (mark, markStyle): (String, TextStyle) =
+      switch result.standing {
+      case .shown: ("✓", .success)
+      case .notYet: ("✗", .failure)
+      case .notChecked: ("·", .dim)
+      }
+    let lines = Wrapper.wrap(
+      [Span(text), Span(note, .dim)], width: contentWidth, first: [Span("  "), Span(mark, markStyle), Span(" ")],
+      rest: [Span("    ")])
+    return lines.map(theme.render).joined(separator: "\n")
   }
 
   private func lessonLine(_ entry: NextSteps.Entry) -> String {
