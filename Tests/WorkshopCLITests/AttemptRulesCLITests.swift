@@ -218,4 +218,24 @@ import WorkshopTestSupport
     #expect(all.contains("objective 4 does not exist: the lesson lists 3 objectives"))
     #expect(all.contains("'objectives' lists objectives by number"))
   }
+
+  @Test("a right answer that earns only part of the points says so")
+  func partCreditIsSaid() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "a", "b"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(Self.flat(r.stdout).contains("Correct. It earns 0.5 of 1 point: later attempts and hints earn less."))
+  }
+
+  @Test("with one learner on the machine, Enter at the learner list picks them")
+  func enterPicksTheOnlyLearner() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    _ = try f.run([], input: ["Bo Lind", "quit"])
+    let r = try f.run([], input: ["", "quit"])
+    #expect(r.stdout.contains("Press Enter to go on as Bo Lind, or type new to add a learner."))
+    #expect(r.stdout.contains("Bo Lind."), "\(r.stdout)")
+    #expect(r.stdout.contains("First Steps"), "the menu follows")
+  }
 }

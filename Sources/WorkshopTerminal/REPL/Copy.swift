@@ -7,6 +7,9 @@ package enum Copy {
   static let askName = "What shall I call you? Type your name and press Enter."
   static let whoIsLearning = "Who is learning today?"
   static let pickLearnerHint = "Type your number or your name, or new to add a learner."
+  static func pickOnlyLearnerHint(_ name: String) -> String {
+    "Press Enter to go on as \(name), or type new to add a learner."
+  }
   static let menuPick = "Type a lesson number or id to open it, or press Enter to start with the first lesson not yet passed. Type help for all commands."
   static let pickLessonFirst = "Pick a lesson first: type its number or id."
   static let saved = "Your progress is saved. See you next time."
@@ -179,6 +182,10 @@ package enum Copy {
       guard !missed.isEmpty else { return "" }
       return " (look again at question\(missed.count == 1 ? "" : "s") \(numberList(missed)))"
     }
+  }
+
+  static func partCredit(earned: Double, of points: Double) -> String {
+    "It earns \(number(earned)) of \(number(points)) point\(points == 1 ? "" : "s"): later attempts and hints earn less."
   }
 
   static func yourAnswerSoFar(_ text: String) -> String { "Your answer so far: \(text)" }

@@ -257,6 +257,9 @@ extension SessionController {
       return
     }
     out.say(verdict(answer.grade.outcome))
+    if answer.grade.outcome == .correct, answer.earned < q.points - 1e-9 {
+      out.say(wrapped(Copy.partCredit(earned: answer.earned, of: q.points)))
+    }
     for f in answer.grade.feedback where !f.isEmpty {
       out.say(markdown(f))
     }

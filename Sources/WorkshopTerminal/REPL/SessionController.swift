@@ -268,13 +268,23 @@ public struct SessionController {
     for (i, l) in learners.enumerated() {
       out.say(theme.plain ? "\(i + 1). \(clean(l.name))." : "  \(i + 1). \(clean(l.name))")
     }
-    out.say(Copy.pickLearnerHint)
+    if learners.count == 1 {
+      out.say(wrapped(Copy.pickOnlyLearnerHint(clean(learners[0].name, newlines: false))))
+    } else {
+      out.say(Copy.pickLearnerHint)
+    }
   }
 
   mutating func pickLearner(_ line: String, _ out: inout SessionOutput) {
     let text = line.trimmingWhitespace()
     if text.isEmpty {
-      showLearners(&out)
+      // With one learner on this machine, Enter picks them, as the list says.
+      if learners.count == 1 {
+        mode = .waitingForLearner
+        out.request = .openLearner(learners[0].id)
+      } else {
+        showLearners(&out)
+      }
       return
     }
     switch LineInput.classify(text) {
