@@ -240,6 +240,10 @@ package enum Copy {
 
   static func hintLabel(_ n: Int, of total: Int) -> String { "Hint \(n) of \(total):" }
 
+  static func hintCostBefore(_ cost: Double) -> String {
+    "A hint costs \(percent(cost)) of this question's points."
+  }
+
   static func hintCost(_ cost: Double) -> String {
     "Each hint takes \(percent(cost)) of this question's points."
   }

@@ -295,7 +295,9 @@ extension SessionController {
       emit(&out, journaling)
       out.say(style(Copy.hintLabel(number, of: count), .accent))
       out.say(markdown(text))
-      if cost > 0 {
+      // The cost is told before the first hint (under the question) and once with it, not
+      // after every hint.
+      if cost > 0, number == 1 {
         out.say(footer(Copy.hintCost(cost)))
       }
     }
@@ -360,7 +362,13 @@ extension SessionController {
         out.say(footer(Copy.changeHeld))
       } else {
         if run.attempt.flagged.contains(q.id) { out.say(wrapped(Copy.flaggedNote)) }
-        out.say(footer(run.attempt.isReview ? Copy.notAnsweredInReview : Copy.instruction(q.kind)))
+        if run.attempt.isReview {
+          out.say(footer(Copy.notAnsweredInReview))
+        } else if run.policy.hintsAllowed, run.policy.hintCost > 0, record.hints < q.hints.count, !run.isExam {
+          out.say(footer(Copy.instruction(q.kind) + " " + Copy.hintCostBefore(run.policy.hintCost)))
+        } else {
+          out.say(footer(Copy.instruction(q.kind)))
+        }
       }
     }
   }
