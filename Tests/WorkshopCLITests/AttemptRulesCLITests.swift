@@ -238,4 +238,26 @@ import WorkshopTestSupport
     #expect(r.stdout.contains("Bo Lind."), "\(r.stdout)")
     #expect(r.stdout.contains("First Steps"), "the menu follows")
   }
+
+  @Test("coming back to a question says the attempts and hints already used")
+  func resumeSaysAttemptsAndHints() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    _ = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "a", "hint"])
+    let r = try f.run(["start", "first-steps", "--learner", "ana"], input: ["progress", "b"])
+    let text = Self.flat(r.stdout)
+    #expect(text.contains("You have used 1 of 2 attempts, so the next is your last and you have seen 1 hint on this question."))
+    #expect(text.components(separatedBy: "Which licence allows any use?").count == 3, "progress shows the question again")
+    #expect(text.contains("Correct."))
+  }
+
+  @Test("progress after the end of a lesson keeps its end: restart still applies to it")
+  func progressKeepsTheEndOfTheLesson() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(["start", "second-lesson", "--learner", "ana"], input: ["", "f", "progress", "restart", "yes"])
+    let text = Self.flat(r.stdout)
+    #expect(!text.contains("Pick a lesson first"))
+    #expect(text.contains("The lesson starts over."))
+  }
 }

@@ -218,6 +218,17 @@ package enum Copy {
     "There is no question \(n): type a number from 1 to \(count), or submit."
   }
 
+  static func resumedStanding(attempts: Int, of total: Int, hints: Int) -> String {
+    var parts: [String] = []
+    if attempts > 0 {
+      let left = total - attempts
+      parts.append("you have used \(attempts) of \(total) attempts" + (left == 1 ? ", so the next is your last" : ""))
+    }
+    if hints > 0 { parts.append("you have seen \(hints) hint\(hints == 1 ? "" : "s")") }
+    let text = parts.joined(separator: " and ")
+    return text.prefix(1).uppercased() + text.dropFirst() + " on this question."
+  }
+
   static func resuming(_ position: String) -> String { "Picking up where you left off: \(position)." }
 
   static func stillOpen(_ n: Int) -> String {

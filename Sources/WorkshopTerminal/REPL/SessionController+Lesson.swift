@@ -62,6 +62,12 @@ extension SessionController {
     if !fresh {
       run.index = run.attempt.resumeIndex(at: progress.resumeItemID)
       out.say(wrapped(Copy.resuming(position(run, run.index))))
+      if case .question(let q) = run.current, !run.isDone(q) {
+        let standing = run.record(q)
+        if standing.attempts > 0 || standing.hints > 0 {
+          out.say(wrapped(Copy.resumedStanding(attempts: standing.attempts, of: run.policy.effectiveAttempts, hints: standing.hints)))
+        }
+      }
     }
     out.blank()
     show(&run, out: &out, navigated: true)
@@ -134,6 +140,8 @@ extension SessionController {
       showMenu(&out)
     case .command(.progress):
       showProgress(&out)
+      // A question is shown again under the list, so the learner can answer it there.
+      if case .question = run.current { show(&run, out: &out, navigated: false) }
     case .command(.restart):
       askToRestart(&run, out: &out)
     case .command(.help):
@@ -163,6 +171,12 @@ extension SessionController {
       out.say(Copy.lessonOver)
     case .command(.repeat):
       finishSummary(run, score: nil, out: &out)
+    case .command(.progress):
+      // The end of the lesson stays where it was: Enter, restart and menu still apply to it.
+      showProgress(&out)
+      out.say(wrapped(Copy.lessonOver))
+    case .command(.help):
+      showHelp(&out, inLesson: true)
     default:
       mode = .menu
       menuInput(line, &out)
