@@ -40,7 +40,7 @@ import WorkshopTestSupport
       input: ["", "a", "hint", "c", "", "", "skip", "skip"])
     #expect(r.status == 0)
     #expect(r.stdout.contains("Not quite."))
-    #expect(r.stdout.contains("It restricts what you may do."))
+    #expect(r.stdout.contains("A: It restricts what you may do."), "feedback names the choice by its letter")
     #expect(r.stdout.contains("Try again: attempt 2 of 2."))
     #expect(r.stdout.contains("Hint 1 of 2:"))
     #expect(r.stdout.contains("Think of the MIT licence."))

@@ -274,8 +274,14 @@ extension SessionController {
     if answer.grade.outcome == .correct, answer.earned < q.points - 1e-9 {
       out.say(wrapped(Copy.partCredit(earned: answer.earned, of: q.points)))
     }
-    for f in answer.grade.feedback where !f.isEmpty {
-      out.say(markdown(f))
+    for (k, f) in answer.grade.feedback.enumerated() where !f.isEmpty {
+      // Feedback on a choice names it by the letter the learner saw.
+      if let about = answer.grade.feedbackChoices, about.indices.contains(k) {
+        let letter = Copy.letter(answer.presentation.display(about[k]))
+        out.say(markdown((theme.plain ? "Choice \(letter): " : "\(letter): ") + f))
+      } else {
+        out.say(markdown(f))
+      }
     }
     if answer.done {
       if answer.grade.outcome != .correct {
