@@ -144,3 +144,15 @@ import Testing
     #expect(PolicyDecoder.duration("") == nil)
   }
 }
+
+@Suite struct BundledObjectivesTests {
+  @Test("every objective of every lesson of the bundled course is checked by a question")
+  func everyObjectiveIsChecked() throws {
+    let course = try BundledCourse.course()
+    for lesson in course.lessons where lesson.kind == .lesson {
+      let checked = Set(lesson.questions.flatMap(\.objectives))
+      #expect(!lesson.objectives.isEmpty, "\(lesson.id) lists its objectives")
+      #expect(checked == Set(1...max(1, lesson.objectives.count)), "\(lesson.id): objectives checked \(checked.sorted())")
+    }
+  }
+}
