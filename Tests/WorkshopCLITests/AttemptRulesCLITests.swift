@@ -260,4 +260,32 @@ import WorkshopTestSupport
     #expect(!text.contains("Pick a lesson first"))
     #expect(text.contains("The lesson starts over."))
   }
+
+  @Test("on a terminal, TAB completes flag in an exam and submit before submitting")
+  func examWordsComplete() throws {
+    let f = try assessmentFixture(policy: "  shuffle: false")
+    defer { f.remove() }
+    let t = try PseudoTerminal(
+      try BuiltProducts.workshop(),
+      ["start", "check", "--learner", "ana", "--lessons", f.lessons, "--progress", f.progress],
+      environment: ["WORKSHOP_CACHE": f.cache])
+    #expect(t.waitFor("> "))
+    var mark = t.mark
+    t.send("\r")
+    #expect(t.waitFor("Statement number 1", after: mark))
+    mark = t.mark
+    t.send("fl\t\r")
+    #expect(t.waitFor("Flagged:", after: mark))
+    mark = t.mark
+    t.send("t\r")
+    #expect(t.waitFor("Statement number 2", after: mark))
+    mark = t.mark
+    t.send("t\r")
+    #expect(t.waitFor("Flagged to look at again: question 1.", after: mark))
+    mark = t.mark
+    t.send("sub\t\r")
+    #expect(t.waitFor("Score: 2 of 2 points (100%).", after: mark))
+    t.send("\u{04}")
+    #expect(t.waitForExit() == 0)
+  }
 }

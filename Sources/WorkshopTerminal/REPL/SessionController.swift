@@ -248,11 +248,13 @@ public struct SessionController {
     case .menu:
       return ["continue", "review"] + commands + menuEntries.map(\.lesson.id)
     case .lesson(let run):
-      if case .question(let q) = run.items[run.index] {
+      // Exam words are offered only where they mean something.
+      let exam = (run.attempt.holdsAnswers ? ["flag"] : []) + (run.confirmingSubmit ? ["submit"] : [])
+      if case .question(let q) = run.items[run.index], !run.confirmingSubmit {
         let p = run.presentation(q)
-        return commands + p.letters(for: q)
+        return commands + exam + p.letters(for: q)
       }
-      return commands
+      return commands + exam
     case .review(let run):
       if let attempt = run.current { return commands + attempt.presentation.letters(for: attempt.item.question) }
       return commands
