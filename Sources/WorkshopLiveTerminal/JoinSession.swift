@@ -49,6 +49,8 @@ public final class JoinSession {
   var learner: LiveLearner?
 
   var course: String?
+  /// Who moves through the lesson: the instructor, or each learner (then Enter moves on).
+  var pacing: Pacing = .instructor
   var item: ItemView?
   var itemShownAt = Date()
   var startedLessons = Set<String>()
@@ -139,6 +141,7 @@ public final class JoinSession {
         SavedSeat(address: launch.address, code: launch.code, token: token, session: m.session).save(folder: folder)
       }
       course = m.course ?? course
+      pacing = m.pacing ?? pacing
       show(LiveCopy.welcome(clean(m.name ?? "learner"), clean(m.courseTitle ?? "live session"), studentPaced: m.pacing == .student))
     case .item:
       guard let item = m.item else { return }
@@ -151,7 +154,14 @@ public final class JoinSession {
       show(render(item))
     case .ack:
       journalAnswer(m)
-      show(ackText(m))
+      // A question with no attempts left takes no more answers: Enter may move on.
+      if m.attemptsLeft == 0, item?.question?.id == m.question, item?.status == .open {
+        item?.status = .closed
+        updatePrompt()
+      }
+      var text = ackText(m)
+      if pacing == .student, m.attemptsLeft == 0 { text += "\n" + LiveCopy.enterMovesOn }
+      show(text)
     case .skipped:
       if let lesson = m.lesson, let q = m.question { journalSkip(lesson: lesson, question: q, digest: m.digest) }
       show(LiveCopy.skipped)
@@ -176,6 +186,9 @@ public final class JoinSession {
     case .ended: ended(m)
     case .error: show(styled("! \(clean(m.text ?? "error"))", .failure))
     case .pong: break
+    case .paced:
+      pacing = m.pacing ?? pacing
+      show(styled(pacing == .student ? LiveCopy.paceIsYours : LiveCopy.paceIsInstructors, .bold))
     }
   }
 
@@ -300,7 +313,11 @@ public final class JoinSession {
     guard let line else { leave(status: 0, goodbye: LiveCopy.left) }
     guard let learner else { return }
     switch LineInput.classify(line) {
-    case .empty: return
+    case .empty:
+      // As in the REPL, Enter moves on when the pace is yours and there is nothing to answer.
+      if pacing == .student, item != nil, !(item?.question != nil && item?.status == .open) {
+        Task { await learner.send(.next) }
+      }
     case .unknownCommand(let word): show(Copy.unknownCommand(clean(word)))
     case .command(let command):
       switch command {
