@@ -7,6 +7,8 @@
 //   the first question. `--admission` leaves the waiting cap at its default and lifts the
 //   per-address cap and the join deadline, so that only the overall cap protects the room.
 //
+//   `--sockets N --idle-seconds S` set the accept budget and the request deadline.
+//
 // live-session-tool crowd PORT COUNT
 //   Opens COUNT learner WebSockets to 127.0.0.1:PORT that never join, and holds them. Prints
 //   `upgraded N` once every upgrade is answered, then `holding H closed C` each time the server
@@ -46,6 +48,13 @@ if arguments.contains("--admission") {
   // Every socket comes from 127.0.0.1: only the overall waiting cap is left to protect the room.
   limits.maxWaitingPerAddress = 1_000_000
 }
+/// `--sockets N --idle-seconds S`: a small accept budget and a short request deadline.
+func option(_ name: String) -> Int? {
+  guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+  return Int(arguments[i + 1])
+}
+if let sockets = option("--sockets") { limits.maxOpenSockets = sockets }
+if let seconds = option("--idle-seconds") { limits.idleRequestSeconds = Int64(seconds) }
 let options = LiveHost.Options(course: course, limits: limits, directory: dir, key: nil)
 let (host, resumed, _) = try await LiveHost.open(options)
 if !resumed { await host.command(InstructorCommand(.openLesson, lesson: "basics")) }
