@@ -61,6 +61,9 @@ public final class JoinSession {
   var journaledAnswers = Set<String>()
   var journaledSkips = Set<String>()
   var leaving = false
+  /// What was shown last about the session ending or being refused, so it is not said twice.
+  var endShown = false
+  var lastError: String?
 
   init(launch: JoinLaunch, folder: String, journal: JournalWriter, terminal: TerminalInfo) {
     self.launch = launch
@@ -128,13 +131,16 @@ public final class JoinSession {
     switch event {
     case .reconnecting: show(styled(LiveCopy.reconnecting, .dim))
     case .finished(let why):
-      show(LiveCopy.sessionOver(clean(why)))
+      // The message that ended the session (the end, a removal, a refusal) was shown already.
+      if !endShown && why != lastError { show(LiveCopy.sessionOver(clean(why))) }
       leave(status: 0, goodbye: nil)
     case .message(let m): handle(m)
     }
   }
 
   func handle(_ m: LearnerMessage) {
+    if m.type == .ended || m.type == .removed { endShown = true }
+    if m.type == .error { lastError = m.text }
     switch m.type {
     case .welcome:
       if let token = m.token {
