@@ -197,7 +197,7 @@ enum InstructorPage {
         const line = (cells) => { const tr = el("tr"); cells.forEach(c => tr.append(el("td", String(c)))); return tr; };
         $("roster").replaceChildren(head(["Participant", "Answered", "Right", "Score", "Passed"]),
           ...r.rows.filter(x => !x.removed).map(x => line([hide ? x.alias : x.name, x.answered, x.correct, pct(x.score), x.passed ? "yes" : "no"])));
-        $("items").replaceChildren(head(["#", "Question", "Answered", "Difficulty", "Discrimination", "Most common wrong answer"]),
+        $("items").replaceChildren(head(["#", "Question", "Answered", "Difficulty", "Discrimination", "Most common wrong answer (lesson file's letters)"]),
           ...r.items.map(i => line([i.number, i.question, i.answered, i.difficulty == null ? "no data" : pct(i.difficulty), i.discrimination == null ? "—" : i.discrimination.toFixed(2), i.commonWrong || ""])));
       }
     }

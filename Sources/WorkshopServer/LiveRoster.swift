@@ -146,7 +146,7 @@ public struct LiveRoster: Sendable, Hashable, Codable {
       h += "<td class=num>\(pct(r.score))</td><td>\(r.passed ? "yes" : "no")</td></tr>\n"
     }
     h += "</table><h2>Item analysis</h2><table><tr><th>#</th><th>Question</th><th>Answered</th><th>Right</th>"
-    h += "<th>Difficulty</th><th>Discrimination</th><th>Most common wrong answer</th></tr>\n"
+    h += "<th>Difficulty</th><th>Discrimination</th><th>Most common wrong answer (lesson file's letters)</th></tr>\n"
     for i in items {
       h += "<tr><td>\(i.number)</td><td>\(esc(i.lesson))/\(esc(i.question))</td><td class=num>\(i.answered)</td>"
       h += "<td class=num>\(i.correct)</td><td class=num>\(i.difficulty.map(pct) ?? "no data")</td>"
