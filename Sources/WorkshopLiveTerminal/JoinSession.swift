@@ -64,6 +64,9 @@ public final class JoinSession {
   /// What was shown last about the session ending or being refused, so it is not said twice.
   var endShown = false
   var lastError: String?
+  /// Whether the server let this learner in, and whether input ended before it did.
+  var welcomed = false
+  var inputEnded = false
 
   init(launch: JoinLaunch, folder: String, journal: JournalWriter, terminal: TerminalInfo) {
     self.launch = launch
@@ -133,7 +136,8 @@ public final class JoinSession {
     case .finished(let why):
       // The message that ended the session (the end, a removal, a refusal) was shown already.
       if !endShown && why != lastError { show(LiveCopy.sessionOver(clean(why))) }
-      leave(status: 0, goodbye: nil)
+      // Never let in (a wrong code, a full or locked room, no server): a failure for scripts.
+      leave(status: welcomed ? 0 : 1, goodbye: nil)
     case .message(let m): handle(m)
     }
   }
@@ -143,6 +147,8 @@ public final class JoinSession {
     if m.type == .error { lastError = m.text }
     switch m.type {
     case .welcome:
+      welcomed = true
+      if inputEnded { leave(status: 0, goodbye: LiveCopy.left) }
       if let token = m.token {
         SavedSeat(address: launch.address, code: launch.code, token: token, session: m.session).save(folder: folder)
       }
@@ -316,7 +322,15 @@ public final class JoinSession {
   /// One line, read with the REPL's grammar (`LineInput.classify`): a command word, with or
   /// without a colon, is a command; anything else is an answer, `=` escaping a command word.
   func receive(_ line: String?) {
-    guard let line else { leave(status: 0, goodbye: LiveCopy.left) }
+    guard let line else {
+      // Piped input can end before the server has answered: wait for the welcome or the
+      // refusal, so a wrong code or a missing server is reported, not "Left the session".
+      guard welcomed else {
+        inputEnded = true
+        return
+      }
+      leave(status: 0, goodbye: LiveCopy.left)
+    }
     guard let learner else { return }
     switch LineInput.classify(line) {
     case .empty:

@@ -228,6 +228,35 @@ final class FedProcess: @unchecked Sendable {
     #expect(csv.contains(",pick-permissive,ana,B,true,"), "\(csv)")
   }
 
+  @Test("a join refused over piped input says why once and fails; with no server, too")
+  func refusedPipedJoin() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let wrong = room.code == "000000" ? "111111" : "000000"
+    let arguments = ["join", room.address, "--code", wrong, "--name", "Eve"]
+    let refused = try room.fixture.run(arguments, environment: room.environment)
+    let said = refused.stdout + refused.stderr
+    #expect(refused.status == 1, "\(said)")
+    #expect(said.components(separatedBy: "wrong join code").count == 2, "said once: \(said)")
+    #expect(!said.contains("Left the session"), "\(said)")
+
+    // A port nobody listens on: the listening socket is closed before the join.
+    let closed = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(closed, $0, size) == 0 && getsockname(closed, $0, &size) == 0 }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    close(closed)
+    let nobody = try room.fixture.run(
+      ["join", "127.0.0.1:\(port)", "--code", room.code, "--name", "Eve"], environment: room.environment)
+    #expect(nobody.status == 1, "\(nobody.stdout)\(nobody.stderr)")
+    #expect((nobody.stdout + nobody.stderr).contains("could not join"), "\(nobody.stdout)\(nobody.stderr)")
+  }
+
   @Test("TAB completes lesson ids after `open` in the serve console")
   func serveConsoleCompletesLessonIDs() throws {
     let f = try SessionFixture()
