@@ -9,6 +9,10 @@
 //
 //   `--sockets N --idle-seconds S` set the accept budget and the request deadline.
 //
+// live-session-tool join PORT CODE
+//   One learner joins; prints `welcome after N ms` (from connecting to the welcome) or
+//   `refused: WHY`.
+//
 // live-session-tool crowd PORT COUNT
 //   Opens COUNT learner WebSockets to 127.0.0.1:PORT that never join, and holds them. Prints
 //   `upgraded N` once every upgrade is answered, then `holding H closed C` each time the server
@@ -25,6 +29,23 @@ import WorkshopServer
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "crowd", arguments.count == 3, let port = Int(arguments[1]), let count = Int(arguments[2]) {
   Crowd.hold(port: port, count: count)
+}
+if arguments.first == "join", arguments.count == 3, let port = Int(arguments[1]) {
+  // One learner joining, timed from the connection to the welcome; prints
+  // `welcome after N ms` or `refused: WHY`, then exits.
+  let started = ContinuousClock.now
+  let learner = LiveClient(url: "ws://127.0.0.1:\(port)/ws/learn")
+  learner.send(LearnerRequest(type: .join, code: arguments[2], name: "Ana"))
+  let answer = await learner.next { $0.type == .welcome || $0.type == .error }
+  if let answer, answer.message.type == .welcome {
+    let elapsed = answer.at - started
+    let ms = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+    Crowd.say("welcome after \(Int(ms.rounded())) ms")
+  } else {
+    Crowd.say("refused: \(answer?.message.text ?? "no answer")")
+  }
+  learner.close()
+  exit(0)
 }
 
 let dir = arguments.first ?? "."
