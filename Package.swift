@@ -201,7 +201,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WorkshopSyncTests",
-      dependencies: ["WorkshopSync", "WorkshopTestSupport"],
+      dependencies: ["WorkshopSync", "WorkshopEngine", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
       // Serves a built-in course until killed; the restart tests SIGKILL it.

@@ -32,6 +32,7 @@ public final class BackgroundSync: JournalFollower, @unchecked Sendable {
   private var queued = 0
   private var covered = 0
   private var current: Task<RoundOutcome, Never>?
+  private var finishedRounds = 0
   private var lastReport: SyncReport?
   private var failing = false
   private var retry: Task<Void, Never>?
@@ -110,6 +111,9 @@ public final class BackgroundSync: JournalFollower, @unchecked Sendable {
     return "statements the LRS has not acknowledged yet wait in the outbox; `workshop sync` sends them."
   }
 
+  /// Rounds run so far, whatever their outcome.
+  var roundsFinished: Int { condition.withLock { finishedRounds } }
+
   // MARK: - Rounds
 
   private func work() async {
@@ -121,6 +125,7 @@ public final class BackgroundSync: JournalFollower, @unchecked Sendable {
       let outcome = await task.value
       let message: String? = condition.withLock {
         current = nil
+        finishedRounds += 1
         covered = max(covered, generation)
         condition.broadcast()
         return settle(outcome)
