@@ -95,22 +95,27 @@ import WorkshopTestSupport
     #expect(process.terminationStatus == 0, "\(stderr)")
     #expect(stdout.contains("Score: 2 of 2 points (100%)."))
     #expect(!stdout.contains("workshop:"), "nothing about sending mixes into the session's output")
-    #expect(stderr.isEmpty, "all delivered: nothing to say (\(stderr))")
 
-    // By the end, every statement the records make is on the LRS, each exactly once.
+    // By the end, every statement the records make is on the LRS, each exactly once. (On a
+    // loaded machine the last round may not finish in the time the session's end allows: then
+    // the session says so, and `workshop sync` sends the rest.)
     let export = try Self.exportedIDs(f)
     #expect(export.count >= 3)
+    #expect(whileWorking.keys.allSatisfy { export.contains($0) })
+    let atExit = Self.storedCounts(lrs)
+    if stderr.isEmpty {
+      #expect(Set(atExit.keys) == export)
+    } else {
+      #expect(stderr.contains("wait in the outbox; `workshop sync` sends them"), "\(stderr)")
+      #expect(stderr.split(separator: "\n").count == 1, "one calm line: \(stderr)")
+    }
+    let after = try f.run(
+      ["sync", "--learner", "ana", "--course", "fixture-course"], environment: Self.environment(f, endpoint: lrs.endpoint))
+    #expect(after.status == 0, "\(after.stderr)")
+    #expect(after.stdout.contains(": \(export.count - atExit.count) sent,"), "\(after.stdout)")
     let counts = Self.storedCounts(lrs)
     #expect(Set(counts.keys) == export)
     #expect(counts.values.allSatisfy { $0 == 1 }, "stored more than once: \(counts.filter { $0.value != 1 })")
-    #expect(whileWorking.keys.allSatisfy { export.contains($0) })
-
-    // `workshop sync` afterwards finds nothing left to send.
-    let again = try f.run(
-      ["sync", "--learner", "ana", "--course", "fixture-course"], environment: Self.environment(f, endpoint: lrs.endpoint))
-    #expect(again.status == 0, "\(again.stderr)")
-    #expect(again.stdout.contains("0 sent"), "\(again.stdout)")
-    #expect(lrs.storedStatements().count == export.count)
   }
 
   @Test(.enabled(if: RalphLRS.shouldRun, Comment(rawValue: RalphLRS.skipMessage)))
@@ -147,13 +152,13 @@ import WorkshopTestSupport
     let sync = try f.run(
       ["sync", "--learner", "ana", "--course", "fixture-course"], environment: Self.environment(f, endpoint: down))
     #expect(sync.status == 0, "\(sync.stderr)")
-    #expect(sync.stdout.contains("\(export.count) sent, 0 already present, 0 refused, 0 left for later"), "\(sync.stdout)")
+    #expect(sync.stdout.contains(": \(export.count) sent, 0 already present, 0 refused, 0 left for later"), "\(sync.stdout)")
     let counts = Self.storedCounts(lrs)
     #expect(Set(counts.keys) == export)
     #expect(counts.values.allSatisfy { $0 == 1 })
     let second = try f.run(
       ["sync", "--learner", "ana", "--course", "fixture-course"], environment: Self.environment(f, endpoint: down))
-    #expect(second.stdout.contains("0 sent"), "\(second.stdout)")
+    #expect(second.stdout.contains(": 0 sent,"), "\(second.stdout)")
     #expect(lrs.storedStatements().count == export.count)
   }
 
