@@ -174,7 +174,9 @@ public final class BackgroundSync: JournalFollower, @unchecked Sendable {
 
   private func loadedCourses() -> [Course] {
     if let courses = condition.withLock({ courses }) { return courses }
-    let loaded = LessonLoader.load(root: lessonsRoot).library.courses
+    // The session has just loaded (or checked) the same snapshot, so this is quick and leaves
+    // the cores to the learner's session.
+    let loaded = LessonLoader.loadCached(root: lessonsRoot).library.courses
     condition.withLock { courses = loaded }
     return loaded
   }
