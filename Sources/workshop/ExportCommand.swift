@@ -20,6 +20,7 @@ struct ExportCommand: ParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case json, csv, xapi, html, badge
+    case badgeSVG = "badge-svg"
   }
 
   @OptionGroup var location: LocationOptions
@@ -30,7 +31,7 @@ struct ExportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The course id.", valueName: "id"))
   var course: String
 
-  @Option(help: "json | csv | xapi | html (a certificate) | badge (an Open Badges 3.0 VC-JWT); html and badge need a passed course.")
+  @Option(help: "json | csv | xapi | html (a certificate) | badge (an Open Badges 3.0 VC-JWT) | badge-svg (a badge image with the VC-JWT baked in); html and badges need a passed course.")
   var format: Format = .json
 
   @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "file"))
@@ -113,12 +114,15 @@ struct ExportCommand: ParsableCommand {
         throw ExitCode(1)
       }
     case .badge:
-      text = try badge(record: record, course: content) + "\n"
+      text = try badge(record: record, course: content).token + "\n"
+    case .badgeSVG:
+      let (token, credential) = try badge(record: record, course: content)
+      text = BadgeImage.svg(token: token, credential: credential)
     }
     try CLIOutput.emit(text, to: out)
   }
 
-  func badge(record: CompletionRecord, course: Course) throws -> String {
+  func badge(record: CompletionRecord, course: Course) throws -> (token: String, credential: JSONValue) {
     let issuer: IssuerProfile
     do {
       issuer = try IssuerProfile.load(
@@ -141,7 +145,7 @@ struct ExportCommand: ParsableCommand {
     do {
       let did = DIDKey(publicKey: signingKey.privateKey.publicKey.rawRepresentation)
       let credential = try OpenBadge.credential(record: record, course: course, issuer: issuer, key: did)
-      return try Blocking.run { try await OpenBadge.sign(credential, with: signingKey) }
+      return (try Blocking.run { try await OpenBadge.sign(credential, with: signingKey) }, credential)
     } catch let error as BadgeError {
       CLIOutput.error(error.description)
       throw ExitCode(1)

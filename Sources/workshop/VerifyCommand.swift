@@ -28,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
       """)
 
   @Argument(help: ArgumentHelp(
-    "A JSON completion record, a certificate (HTML) or a badge (.jwt) from `workshop export`; with --code, a folder of records or a roster CSV.",
+    "A JSON completion record, a certificate (HTML) or a badge (.jwt, or an .svg with one baked in) from `workshop export`; with --code, a folder of records or a roster CSV.",
     valueName: "file"))
   var file: String
 
@@ -102,6 +102,10 @@ struct VerifyCommand: ParsableCommand {
     }
     if OpenBadge.looksLikeJWT(fileData) {
       try verifyBadge(String(decoding: fileData, as: UTF8.self), path: path)
+      return
+    }
+    if let baked = BadgeImage.bakedToken(in: fileData) {
+      try verifyBadge(baked, path: path)
       return
     }
     let data: Data

@@ -101,6 +101,31 @@ import WorkshopTestSupport
     #expect(changed.stdout.contains("achievement.name differs"))
   }
 
+  @Test func aBadgeImageVerifiesThroughTheCredentialBakedIntoIt() throws {
+    let w = try Self.workspace()
+    defer { try? FileManager.default.removeItem(atPath: w.dir) }
+    let export = try CLI.run(
+      [
+        "export", "--learner", "Ana María", "--course", w.course.id, "--format", "badge-svg", "--key", w.key,
+        "--issuer-config", w.config, "--out", "\(w.dir)/badge.svg",
+      ], in: w.dir)
+    #expect(export.status == 0, "\(export.stderr)")
+    let svg = try String(contentsOfFile: "\(w.dir)/badge.svg", encoding: .utf8)
+    #expect(svg.hasPrefix("<?xml") && svg.contains("<openbadges:credential><![CDATA[eyJ"))
+    #expect(svg.contains("Getting Started with") && svg.contains("Ana María"))
+    let verified = try CLI.run(["verify", "\(w.dir)/badge.svg"], in: w.dir)
+    #expect(verified.status == 0 && verified.stdout.hasPrefix("valid: \(w.dir)/badge.svg"), "\(verified.stdout)\(verified.stderr)")
+
+    // A picture whose baked credential was swapped for an edited one is refused.
+    let token = try #require(BadgeImage.bakedToken(in: Data(svg.utf8)))
+    var parts = token.split(separator: ".").map(String.init)
+    parts[1] = String(parts[1].dropLast()) + (parts[1].hasSuffix("A") ? "B" : "A")
+    try svg.replacingOccurrences(of: token, with: parts.joined(separator: "."))
+      .write(toFile: "\(w.dir)/edited.svg", atomically: true, encoding: .utf8)
+    let edited = try CLI.run(["verify", "\(w.dir)/edited.svg"], in: w.dir)
+    #expect(edited.status == 1 && edited.stdout.hasPrefix("NOT VALID:"), "\(edited.stdout)\(edited.stderr)")
+  }
+
   /// Checked by someone else's code: PyJWT and cryptography, with the key taken from the did:key
   /// by scripts/verify-badge.py. They live in the test virtual environment (scripts/install-ralph).
   @Test func anIndependentVerifierAcceptsTheBadgeAndRefusesAnEditedOne() throws {

@@ -251,4 +251,20 @@ import WorkshopEngine
     try "url = learning.example.org\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(throws: IssuerProfile.Problem.self) { try IssuerProfile.load(configPath: path) }
   }
+
+  @Test func aBadgeImageCarriesItsCredentialAndEscapesWhatItShows() async throws {
+    var course = Fixture.course
+    course.title = "Open <script>alert(1)</script> & Co, a course with a rather long title indeed"
+    let did = Self.did
+    let credential = try OpenBadge.credential(record: Fixture.finisherRecord(), course: course, issuer: Self.issuer, key: did)
+    let token = try await OpenBadge.sign(credential, with: Self.key)
+    let svg = BadgeImage.svg(token: token, credential: credential)
+    #expect(svg.contains("xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\""))
+    #expect(BadgeImage.bakedToken(in: Data(svg.utf8)) == token)
+    #expect(!svg.contains("<script>") && svg.contains("&lt;script&gt;"))
+    #expect(svg.contains("Ana María"))
+    #expect(BadgeImage.bakedToken(in: Data("<svg><circle/></svg>".utf8)) == nil)
+    let report = try await Self.verify(try #require(BadgeImage.bakedToken(in: Data(svg.utf8))), course: course)
+    #expect(report.status == .valid)
+  }
 }
