@@ -59,6 +59,16 @@ enum RosterFixture {
 
   func item(_ id: String) -> ItemStatistics { roster.sections[0].items.first { $0.questionID == id }! }
 
+  @Test func aRecordOfTheEarlierSchemaIsListedAsOutdatedAndNotCounted() {
+    let old = Fixture.finisherRecord().json().setting("schemaVersion", .number(1)).removing("digest")
+    let file = old.setting("digest", .string(RecordHash.digest(of: old)))
+    let entry = RosterEntry.fromRecordData(
+      Data(JSONWriter.canonical(file).utf8), source: "old.json", library: RosterFixture.library, grading: .engine)
+    #expect(entry.verification.label == "OUTDATED")
+    #expect(!entry.verification.counts)
+    #expect(entry.verification.details.contains { $0.contains("export it again") })
+  }
+
   @Test func failingRecordsAreFlaggedAndNotCounted() {
     let rows = roster.sections[0].learners
     #expect(rows.count == 6)
