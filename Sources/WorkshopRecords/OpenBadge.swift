@@ -96,12 +96,7 @@ public enum OpenBadge {
   public static func credential(
     record: CompletionRecord, course: Course, issuer: IssuerProfile, key: DIDKey
   ) throws(BadgeError) -> JSONValue {
-    guard record.outcome.passed, let completedAt = record.outcome.completedAt,
-      let awarded = WorkshopClock.parseInstant(completedAt)
-    else {
-      throw BadgeError(
-        "\(record.learner.name) has not passed \(record.course.title) yet: a badge is only issued for a passed course")
-    }
+    let awarded = try awardDate(record)
     guard record.course.id == course.id else {
       throw BadgeError("the record is for course \(record.course.id), not \(course.id)")
     }
@@ -156,6 +151,17 @@ public enum OpenBadge {
     c.add("name", "\(course.title): completed")
     c.add("credentialSubject", subject.value)
     return c.value
+  }
+
+  /// When the badge was earned: the completion of a passed course. Anything else earns none.
+  public static func awardDate(_ record: CompletionRecord) throws(BadgeError) -> Date {
+    guard record.outcome.passed, let completedAt = record.outcome.completedAt,
+      let awarded = WorkshopClock.parseInstant(completedAt)
+    else {
+      throw BadgeError(
+        "\(record.learner.name) has not passed \(record.course.title) yet: a badge is only issued for a passed course")
+    }
+    return awarded
   }
 
   /// The JWT claims beside the credential (OB 3.0 VC-JWT): `iss`, `jti`, `sub`, `nbf`, `exp`.

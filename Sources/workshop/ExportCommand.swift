@@ -123,6 +123,11 @@ struct ExportCommand: ParsableCommand {
   }
 
   func badge(record: CompletionRecord, course: Course) throws -> (token: String, credential: JSONValue) {
+    // Refused before anything else, so that no key is made for a badge nobody earned.
+    do { _ = try OpenBadge.awardDate(record) } catch {
+      CLIOutput.error(error.description)
+      throw ExitCode(1)
+    }
     let issuer: IssuerProfile
     do {
       issuer = try IssuerProfile.load(

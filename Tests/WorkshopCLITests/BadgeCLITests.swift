@@ -165,6 +165,22 @@ import WorkshopTestSupport
     #expect(!FileManager.default.fileExists(atPath: "\(w.dir)/badge.jwt"))
   }
 
+  @Test func noBadgeAndNoKeyForACourseNotPassed() throws {
+    let w = try Self.workspace()
+    defer { try? FileManager.default.removeItem(atPath: w.dir) }
+    // A second learner who has only started.
+    let store = ProgressStore(root: w.dir + "/progress")
+    _ = try store.createProfile(name: "Bo")
+    let run = try CLI.run(
+      [
+        "export", "--learner", "Bo", "--course", w.course.id, "--format", "badge", "--key", w.key,
+        "--issuer-config", w.config, "--out", "\(w.dir)/bo.jwt",
+      ], in: w.dir)
+    #expect(run.status == 1 && run.stderr.contains("a badge is only issued for a passed course"), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(w.dir)/bo.jwt"))
+    #expect(!FileManager.default.fileExists(atPath: w.key))
+  }
+
   /// A record exported by a workshop of record schema 1 (whose digest covered the export time)
   /// is reported as made by an older workshop, not as tampered.
   @Test func aRecordOfTheEarlierSchemaIsToBeExportedAgain() throws {
