@@ -123,7 +123,7 @@ struct Scan {
 /// only what was appended since. It is trusted only if the SHA-256 of that whole prefix is
 /// unchanged: an edit anywhere before `length` means a full replay.
 struct Checkpoint {
-  static let formatVersion = 3
+  static let formatVersion = 4
   /// Bytes of the journal the summary covers (ends just after a newline).
   var length: Int
   /// Lines in those bytes, for warnings' line numbers.
