@@ -160,7 +160,9 @@ case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
 case "review": try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
-case "records": RecordsBenchmarks.run().forEach { print($0) }
+case "records":
+  RecordsBenchmarks.run().forEach { print($0) }
+  waitFor { await RecordsBenchmarks.badges() }.forEach { print($0) }
 case "repl": try benchREPL()
 case "digests": try printDigests()
 case "startup":
@@ -180,6 +182,7 @@ case "all":
   try benchList()
   try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
   RecordsBenchmarks.run().forEach { print($0) }
+  waitFor { await RecordsBenchmarks.badges() }.forEach { print($0) }
   try benchREPL()
 default:
   print("usage: workshop-bench [lint|replay|list|review|records|repl|startup|all|sync [learners]|sync-repl]")

@@ -24,7 +24,7 @@ public final class RalphLRS: @unchecked Sendable {
   }
 
   public static var ralph: String { venv + "/bin/ralph" }
-  static var python: String { venv + "/bin/python" }
+  public static var python: String { venv + "/bin/python" }
   static var launcher: String { BuiltProducts.packageRoot.appendingPathComponent("scripts/ralph-test-lrs.py").path }
   public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: ralph) }
   public static var isRequired: Bool { ProcessInfo.processInfo.environment["WORKSHOP_REQUIRE_RALPH"] == "1" }
