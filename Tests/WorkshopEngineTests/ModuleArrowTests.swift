@@ -13,7 +13,7 @@ import Testing
   /// docs/architecture.md.
   static let allowed: [String: Set<String>] = [
     "WorkshopEngine": ["CCmark", "CYAML", "Crypto"],
-    "WorkshopRecords": ["WorkshopEngine", "Crypto"],
+    "WorkshopRecords": ["WorkshopEngine", "Crypto", "JWTKit"],
     "WorkshopTerminal": ["WorkshopEngine", "CReadline", "CCmark"],
     "WorkshopServer": [
       "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",
@@ -23,9 +23,10 @@ import Testing
     "WorkshopLiveTerminal": ["WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopTerminal"],
     "WorkshopCommandLine": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "ArgumentParser"],
     // The command lines parse arguments and make one call per command: no C module, not even
-    // the C library, and only workshop-live links the network stack (the live-session server and
-    // the LRS client).
-    "workshop": ["WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "ArgumentParser"],
+    // the C library, and only workshop-live links the live-session server.
+    "workshop": [
+      "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopSync", "WorkshopCommandLine", "ArgumentParser",
+    ],
     "workshop-live": [
       "WorkshopEngine", "WorkshopRecords", "WorkshopServer", "WorkshopLiveTerminal", "WorkshopSync",
       "WorkshopCommandLine", "ArgumentParser",

@@ -10,7 +10,8 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
   /// An executable a test has just copied can be briefly "busy" (ETXTBSY): another test thread that
   /// forks at that moment hands its child a copy of the copier's write descriptor, held until that
-  /// child execs, and the kernel refuses to run a file open for writing. The launch is retried.
+  /// child execs, and the kernel refuses to run a file open for writing. The launch is retried for
+  /// up to ten seconds: on a loaded machine that child can take seconds to reach its exec.
   public static func run(
     _ executable: String, _ arguments: [String], input: String = "",
     environment: [String: String] = [:], currentDirectory: String? = nil
@@ -20,7 +21,7 @@ public enum ProcessRunner {
       do {
         return try runOnce(
           executable, arguments, input: input, environment: environment, currentDirectory: currentDirectory)
-      } catch let error as NSError where attempts < 100 && isTextFileBusy(error) {
+      } catch let error as NSError where attempts < 500 && isTextFileBusy(error) {
         attempts += 1
         Thread.sleep(forTimeInterval: 0.02)
       }
