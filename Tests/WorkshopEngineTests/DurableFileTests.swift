@@ -89,6 +89,61 @@ import Testing
     #expect(edited.summary.courses["c"]?.lessons["l1"]?.questions["q1"]?.lastOutcome == .partial)
   }
 
+  @Test func aCheckpointOverAnUnchangedJournalIsTrustedWithoutHashingIt() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    var writer = try store.openJournal(id)
+    for n in 1...50 { try writer.append(answer(n)) }
+    writer.close()
+    let closed = try store.loadSummary(id)
+    #expect(closed.usedCheckpoint && !closed.hashedPrefix && closed.replayedEvents == 0)
+
+    // A crash after more answers: the file moved on, so the prefix is hashed once, and the
+    // reader brings the checkpoint up to date so that the next start is free again.
+    writer = try store.openJournal(id)
+    for n in 51...60 { try writer.append(answer(n)) }
+    let crashed = try store.loadSummary(id)
+    #expect(crashed.usedCheckpoint && crashed.hashedPrefix && crashed.replayedEvents == 10)
+    let next = try store.loadSummary(id)
+    #expect(next.usedCheckpoint && !next.hashedPrefix && next.replayedEvents == 0)
+    #expect(next.summary == writer.summary)
+    writer.close()
+  }
+
+  @Test func theDigestCarriedAcrossSessionsCoversEveryByte() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    // Three sessions, so the digest is carried from one checkpoint to the next twice.
+    for session in 0..<3 {
+      let writer = try store.openJournal(id)
+      for n in 1...40 { try writer.append(answer(session * 40 + n)) }
+      writer.close()
+    }
+    let path = store.journalPath(for: id)
+    let original = try #require(FileManager.default.contents(atPath: path))
+
+    // A copy of the folder is a new file: the carried digest must match the bytes as they are.
+    try FileManager.default.removeItem(atPath: path)
+    #expect(FileManager.default.createFile(atPath: path, contents: original))
+    let copied = try store.loadSummary(id)
+    #expect(copied.usedCheckpoint && copied.hashedPrefix && copied.replayedEvents == 0)
+    #expect(copied.summary.eventCount == 120)
+
+    // The same bytes with one changed in the first session's part: refused, replayed in full.
+    var text = String(decoding: original, as: UTF8.self)
+    let first = try #require(text.range(of: "\"outcome\":\"correct\""))
+    text.replaceSubrange(first, with: "\"outcome\":\"partial\"")
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    let edited = try store.loadSummary(id)
+    #expect(!edited.usedCheckpoint && edited.replayedEvents == 120)
+    #expect(edited.summary.courses["c"]?.lessons["l1"]?.questions["q1"]?.lastOutcome == .partial)
+    // The rebuilt checkpoint is trusted from then on.
+    let after = try store.loadSummary(id)
+    #expect(after.usedCheckpoint && !after.hashedPrefix && after.summary == edited.summary)
+  }
+
   @Test func everyLineCarriesItsVersionAndResponsesHaveOneSpelling() throws {
     let event = answer(1)
     let line = String(decoding: try JournalCodec.encode(event), as: UTF8.self)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -29,9 +28,9 @@ public final class JournalWriter {
   private var length: Int
   private var lines: Int
   private var sinceCheckpoint = 0
-  /// SHA-256 of the journal's first `length` bytes, carried forward with every append so a
+  /// The digest of the journal's first `length` bytes, carried forward with every append so a
   /// checkpoint never rereads the file.
-  private var prefixHash: SHA256
+  private var chain: PrefixChain
 
   init(learner: LearnerID, directory: String) throws(JournalError) {
     self.learner = learner
@@ -77,7 +76,7 @@ public final class JournalWriter {
         throw error
       }
       journalFD = fd
-      prefixHash = loaded.prefixHash
+      chain = loaded.chain
       lockFD = lock
       summary = loaded.summary
       warnings = loaded.warnings + (torn.map { ["The unreadable end of the journal was moved to \($0); nothing else was changed."] } ?? [])
@@ -132,7 +131,7 @@ public final class JournalWriter {
     var line = try JournalCodec.encode(event)
     line.append(0x0A)
     try DurableFile.append(journalFD, line, cleanLength: length, path: journalPath)
-    line.withUnsafeBytes { prefixHash.update(bufferPointer: $0) }
+    line.withUnsafeBytes { chain.append($0) }
     length += line.count
     lines += 1
     summary.apply(event)
@@ -146,7 +145,12 @@ public final class JournalWriter {
   /// Saves `checkpoint.json` for the journal as it is now (atomically).
   public func writeCheckpoint() throws(JournalError) {
     guard journalFD >= 0, length > 0 else { return }
-    let checkpoint = Checkpoint.make(prefix: prefixHash, length: length, lines: lines, summary: summary)
+    chain.seal()
+    // The writer holds the lock, so the file is exactly the `length` bytes it wrote.
+    let stamp = JournalStamp.of(journalFD).flatMap { Int($0.size) == length ? $0 : nil }
+    let checkpoint = Checkpoint(
+      length: length, lines: lines, chain: chain, stamp: stamp, version: Checkpoint.formatVersion,
+      summary: summary)
     try checkpoint.save(checkpointPath)
     sinceCheckpoint = 0
   }
