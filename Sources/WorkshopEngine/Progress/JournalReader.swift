@@ -372,8 +372,10 @@ struct LoadedJournal {
     }
     let cleanLength = offset + scan.cleanLength
     let totalLength = base + bytes.count
+    // A writer saves its own checkpoint as it goes and when it closes; it does not delay its
+    // start with one for having hashed the prefix.
     let leaveCheckpoint =
-      scan.torn == nil && (scan.events >= readerCheckpointThreshold || hashedPrefix)
+      scan.torn == nil && (scan.events >= readerCheckpointThreshold || (hashedPrefix && !keepingHash))
     if keepingHash || leaveCheckpoint {
       bytes.withUnsafeBytes { chain.append(UnsafeRawBufferPointer(rebasing: $0[(chain.hashed - base)..<(cleanLength - base)])) }
     }
