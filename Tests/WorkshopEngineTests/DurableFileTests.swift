@@ -176,6 +176,31 @@ import Testing
     #expect(scan.torn == nil && scan.cleanLength == text.utf8.count && scan.newer == 2)
   }
 
+  @Test func noCheckpointCoversAnEventFromANewerWorkshop() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    var writer = try store.openJournal(id)
+    for n in 1...30 { try writer.append(answer(n)) }
+    writer.close()
+    let newer = #"{"v":9,"id":"n1","at":"2030-01-01T00:00:00.000Z","kind":"teleported","course":"c"}"# + "\n"
+    let handle = try #require(FileHandle(forWritingAtPath: store.journalPath(for: id)))
+    handle.seekToEndOfFile()
+    handle.write(Data(newer.utf8))
+    try handle.close()
+    // A reader, then a whole session of the writer, then readers again: each still meets it.
+    #expect(try store.loadSummary(id).warnings.contains { $0.contains("written by a newer workshop") })
+    writer = try store.openJournal(id)
+    #expect(writer.warnings.contains { $0.contains("written by a newer workshop") })
+    try writer.append(answer(31))
+    writer.close()
+    for _ in 0..<2 {
+      let load = try store.loadSummary(id)
+      #expect(load.warnings.contains { $0.contains("written by a newer workshop") })
+      #expect(load.summary.eventCount == 31)
+    }
+  }
+
   @Test func longNamesKeepAReadablePrefixAndDoNotCollide() throws {
     let base = String(repeating: "a", count: 64)
     let b = try #require(LearnerID.slug(fromName: base + "b"))

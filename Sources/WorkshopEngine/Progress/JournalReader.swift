@@ -306,6 +306,8 @@ struct LoadedJournal {
   var usedCheckpoint: Bool
   /// The checkpoint was checked by hashing the whole prefix (the file had changed since).
   var hashedPrefix = false
+  /// Events written by a newer workshop, kept in the journal and skipped.
+  var newerEvents = 0
   /// The prefix digest over the first `cleanLength` bytes, for the writer to carry on from.
   var chain = PrefixChain()
 
@@ -374,8 +376,11 @@ struct LoadedJournal {
     let totalLength = base + bytes.count
     // A writer saves its own checkpoint as it goes and when it closes; it does not delay its
     // start with one for having hashed the prefix.
+    // Nor does a checkpoint cover an event it could not apply: a later workshop must still find
+    // it, and every start must still say it was skipped.
     let leaveCheckpoint =
-      scan.torn == nil && (scan.events >= readerCheckpointThreshold || (hashedPrefix && !keepingHash))
+      scan.torn == nil && scan.newer == 0
+      && (scan.events >= readerCheckpointThreshold || (hashedPrefix && !keepingHash))
     if keepingHash || leaveCheckpoint {
       bytes.withUnsafeBytes { chain.append(UnsafeRawBufferPointer(rebasing: $0[(chain.hashed - base)..<(cleanLength - base)])) }
     }
@@ -395,6 +400,7 @@ struct LoadedJournal {
     return LoadedJournal(
       summary: summary, warnings: scan.warnings, cleanLength: cleanLength,
       totalLength: totalLength, lines: lines + scan.cleanLines,
-      replayed: scan.events, usedCheckpoint: used, hashedPrefix: hashedPrefix, chain: chain)
+      replayed: scan.events, usedCheckpoint: used, hashedPrefix: hashedPrefix, newerEvents: scan.newer,
+      chain: chain)
   }
 }

@@ -28,6 +28,9 @@ public final class JournalWriter {
   private var length: Int
   private var lines: Int
   private var sinceCheckpoint = 0
+  /// False when the journal holds events from a newer workshop after the last checkpoint: a
+  /// checkpoint past them would hide them from the upgrade that can read them.
+  private let checkpoints: Bool
   /// The digest of the journal's first `length` bytes, carried forward with every append so a
   /// checkpoint never rereads the file.
   private var chain: PrefixChain
@@ -84,6 +87,7 @@ public final class JournalWriter {
       lines = loaded.lines
       tornFilePath = torn
       sinceCheckpoint = loaded.replayed
+      checkpoints = loaded.newerEvents == 0
     } catch {
       DurableFile.close(lock)
       throw error
@@ -144,7 +148,7 @@ public final class JournalWriter {
 
   /// Saves `checkpoint.json` for the journal as it is now (atomically).
   public func writeCheckpoint() throws(JournalError) {
-    guard journalFD >= 0, length > 0 else { return }
+    guard journalFD >= 0, length > 0, checkpoints else { return }
     chain.seal()
     // The writer holds the lock, so the file is exactly the `length` bytes it wrote.
     let stamp = JournalStamp.of(journalFD).flatMap { Int($0.size) == length ? $0 : nil }
