@@ -49,4 +49,50 @@ struct CourseBlueprintTests {
       Issue.record("no exam question assesses '\(topic)'")
     }
   }
+
+  /// Each point of the principles, with the `teaches:` topics that stand for it in the course.
+  static let pointsOfThePrinciples: [(point: String, topics: Set<String>)] = [
+    ("Introduction: the mission (access and participation; benefits responsibly)", ["alliance-mission"]),
+    ("Introduction: equal access and opportunity as architectures are replaced", ["equal-access-opportunity"]),
+    ("Openness and Access 1: no disproportionate regulatory burdens", ["openness-proportionate-rules"]),
+    ("Openness and Access 2: access to AI artifacts", ["access-to-artifacts"]),
+    ("Selection and Choice 1: a broad selection of models, datasets and tools", ["broad-selection"]),
+    ("Selection and Choice 2: the highest level of openness and compliance", ["openness-and-compliance"]),
+    ("Safety and Security 1: everyone in the supply chain", ["shared-safety-responsibility"]),
+    ("Safety and Security 2: community scrutiny, where possible", ["community-scrutiny"]),
+    ("Safety and Security 3: education and investment in safety tools", ["safety-education-investment"]),
+    ("Privacy and Transparency 1: research on societal risks", ["societal-risk-research"]),
+    ("Privacy and Transparency 2: transparency builds trust; degrees of openness",
+     ["transparency-builds-trust", "degrees-of-openness"]),
+    ("Economy and Development 1: competition, choice, diversity, innovation", ["openness-and-competition"]),
+    ("Economy and Development 2: the role of startups", ["startups-ecosystem"]),
+    ("Societal Impact 1: diverse perspectives throughout the lifecycles", ["diverse-perspectives-lifecycle"]),
+    ("Societal Impact 2: socially beneficial applications", ["socially-beneficial-applications"]),
+    ("Societal Impact 3: inclusive approaches", ["inclusive-development"]),
+  ]
+
+  /// The course is about the principles: every point of them is taught, and at least two questions
+  /// start from its words (a quotation in the prompt) and ask for a decision about it.
+  @Test func everyPointOfThePrinciplesIsAskedAboutTwice() throws {
+    let course = try BundledCourse.course()
+    let taught = Set(course.lessons.filter { $0.kind == .lesson }.flatMap(\.teaches))
+    let questions = course.lessons.flatMap(\.questions)
+    let seedTriples = CourseAssessmentDesignTests.seedText.map { CourseAssessmentDesignTests.triples(CourseAssessmentDesignTests.words($0)) }
+    for (point, topics) in Self.pointsOfThePrinciples {
+      #expect(!topics.isDisjoint(with: taught), "no lesson teaches \(point)")
+      let asking = questions.filter { question in
+        guard !topics.isDisjoint(with: question.assesses) else { return false }
+        return CourseAssessmentDesignTests.quotations(in: question.prompt).contains { quotation in
+          let words = CourseAssessmentDesignTests.words(quotation)
+          guard words.count >= 3 else { return false }
+          // With the principles' text at hand, the quotation must be theirs.
+          guard let seedTriples else { return true }
+          return !seedTriples.isDisjoint(with: CourseAssessmentDesignTests.triples(words))
+        }
+      }
+      #expect(
+        asking.count >= 2,
+        "\(point): only \(asking.map(\.id)) quote it in the prompt and list one of \(topics.sorted()) under assesses")
+    }
+  }
 }

@@ -337,18 +337,14 @@ struct CourseAssessmentDesignTests {
   func quotationsOfThePrinciplesAreExact() throws {
     let seedWords = Self.words(try #require(Self.seedText))
     let seedLine = " " + seedWords.joined(separator: " ") + " "
-    var seedTriples = Set<String>()
-    for index in seedWords.indices.dropLast(2) {
-      seedTriples.insert(seedWords[index...(index + 2)].joined(separator: " "))
-    }
+    let seedTriples = Self.triples(seedWords)
     var checked = 0
     for lesson in try BundledCourse.course().lessons {
       for text in Self.texts(of: lesson) {
         for quotation in Self.quotations(in: text) {
           let words = Self.words(quotation)
           guard words.count >= 3 else { continue }
-          let triples = words.indices.dropLast(2).map { words[$0...($0 + 2)].joined(separator: " ") }
-          guard triples.contains(where: seedTriples.contains) else { continue }
+          guard !Self.triples(words).isDisjoint(with: seedTriples) else { continue }
           checked += 1
           #expect(
             seedLine.contains(" " + words.joined(separator: " ") + " "),
@@ -364,6 +360,11 @@ struct CourseAssessmentDesignTests {
       .split { !($0.isLetter || $0.isNumber || $0 == "'") }
       .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
       .filter { !$0.isEmpty }
+  }
+
+  /// Every run of three consecutive words.
+  static func triples(_ words: [String]) -> Set<String> {
+    Set(words.indices.dropLast(2).map { words[$0...($0 + 2)].joined(separator: " ") })
   }
 
   static func quotations(in text: String) -> [String] {

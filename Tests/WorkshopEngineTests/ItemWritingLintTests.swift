@@ -153,6 +153,18 @@ let itemPacks: [ItemPack] = [
       "01-lesson.md": lessonFile(front: "teaches: [licences]\n", [trueFalse("t1", true)]),
       "02-exam.md": lessonFile(id: "exam", [trueFalse("e1", true, extra: "assesses: [licences]\n")]),
     ], expected: nil),
+  .init(
+    name: "lesson question assesses an untaught topic", check: .untaughtTopic,
+    files: [
+      "course.yaml": oneLessonCourse,
+      "01-lesson.md": lessonFile(front: "teaches: [licences]\n", [trueFalse("t1", true, extra: "assesses: [licenses]\n")]),
+    ], expected: ("01-lesson.md", 18, 12)),
+  .init(
+    name: "lesson questions may leave assesses out", check: .untaughtTopic,
+    files: [
+      "course.yaml": oneLessonCourse,
+      "01-lesson.md": lessonFile(front: "teaches: [licences]\n", [trueFalse("t1", true), trueFalse("t2", true, extra: "assesses: [licences]\n")]),
+    ], expected: nil),
   // source-quotation
   .init(
     name: "quotation that is not the source's words", check: .sourceQuotation,
