@@ -82,12 +82,16 @@ public enum Grader {
   struct ShortAnswerKey {
     let key: Question.ShortAnswer
     private let accepted: Set<String>
+    /// How many words each accepted answer has once normalised: without a pattern, no response
+    /// of another length can be accepted.
+    let acceptedWordCounts: Set<Int>
     /// Each known wrong answer, normalised, with its feedback; the first listed wins.
     private let wrong: [String: String?]
 
     init(_ key: Question.ShortAnswer) {
       self.key = key
       accepted = Set(key.accepted.map(Normalizer.normalize))
+      acceptedWordCounts = Set(accepted.map { $0.split(separator: " ").count })
       var wrong: [String: String?] = [:]
       for answer in key.wrongAnswers where wrong[Normalizer.normalize(answer.answer)] == nil {
         wrong[Normalizer.normalize(answer.answer)] = .some(answer.feedback)

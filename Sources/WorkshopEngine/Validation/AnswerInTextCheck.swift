@@ -52,7 +52,8 @@ enum AnswerInTextCheck {
     for text in texts {
       let words = ItemText.words(text.text)
       var found: String?
-      search: for length in 1...longestPhrase where length <= words.count {
+      search: for length in 1...longestPhrase
+      where length <= words.count && (key.key.pattern != nil || key.acceptedWordCounts.contains(length)) {
         for start in 0...(words.count - length) {
           let phrase = words[start..<(start + length)].joined(separator: " ")
           // The words are normalised already; normalising their phrase again costs little and
