@@ -49,6 +49,8 @@ public final class JoinSession {
   var learner: LiveLearner?
 
   var course: String?
+  /// Who moves through the lesson: the instructor, or each learner (then Enter moves on).
+  var pacing: Pacing = .instructor
   var item: ItemView?
   var itemShownAt = Date()
   var startedLessons = Set<String>()
@@ -59,6 +61,12 @@ public final class JoinSession {
   var journaledAnswers = Set<String>()
   var journaledSkips = Set<String>()
   var leaving = false
+  /// What was shown last about the session ending or being refused, so it is not said twice.
+  var endShown = false
+  var lastError: String?
+  /// Whether the server let this learner in, and whether input ended before it did.
+  var welcomed = false
+  var inputEnded = false
 
   init(launch: JoinLaunch, folder: String, journal: JournalWriter, terminal: TerminalInfo) {
     self.launch = launch
@@ -126,19 +134,26 @@ public final class JoinSession {
     switch event {
     case .reconnecting: show(styled(LiveCopy.reconnecting, .dim))
     case .finished(let why):
-      show(LiveCopy.sessionOver(clean(why)))
-      leave(status: 0, goodbye: nil)
+      // The message that ended the session (the end, a removal, a refusal) was shown already.
+      if !endShown && why != lastError { show(LiveCopy.sessionOver(clean(why))) }
+      // Never let in (a wrong code, a full or locked room, no server): a failure for scripts.
+      leave(status: welcomed ? 0 : 1, goodbye: nil)
     case .message(let m): handle(m)
     }
   }
 
   func handle(_ m: LearnerMessage) {
+    if m.type == .ended || m.type == .removed { endShown = true }
+    if m.type == .error { lastError = m.text }
     switch m.type {
     case .welcome:
+      welcomed = true
+      if inputEnded { leave(status: 0, goodbye: LiveCopy.left) }
       if let token = m.token {
         SavedSeat(address: launch.address, code: launch.code, token: token, session: m.session).save(folder: folder)
       }
       course = m.course ?? course
+      pacing = m.pacing ?? pacing
       show(LiveCopy.welcome(clean(m.name ?? "learner"), clean(m.courseTitle ?? "live session"), studentPaced: m.pacing == .student))
     case .item:
       guard let item = m.item else { return }
@@ -151,7 +166,14 @@ public final class JoinSession {
       show(render(item))
     case .ack:
       journalAnswer(m)
-      show(ackText(m))
+      // A question with no attempts left takes no more answers: Enter may move on.
+      if m.attemptsLeft == 0, item?.question?.id == m.question, item?.status == .open {
+        item?.status = .closed
+        updatePrompt()
+      }
+      var text = ackText(m)
+      if pacing == .student, m.attemptsLeft == 0 { text += "\n" + LiveCopy.enterMovesOn }
+      show(text)
     case .skipped:
       if let lesson = m.lesson, let q = m.question { journalSkip(lesson: lesson, question: q, digest: m.digest) }
       show(LiveCopy.skipped)
@@ -176,6 +198,9 @@ public final class JoinSession {
     case .ended: ended(m)
     case .error: show(styled("! \(clean(m.text ?? "error"))", .failure))
     case .pong: break
+    case .paced:
+      pacing = m.pacing ?? pacing
+      show(styled(pacing == .student ? LiveCopy.paceIsYours : LiveCopy.paceIsInstructors, .bold))
     }
   }
 
@@ -297,10 +322,22 @@ public final class JoinSession {
   /// One line, read with the REPL's grammar (`LineInput.classify`): a command word, with or
   /// without a colon, is a command; anything else is an answer, `=` escaping a command word.
   func receive(_ line: String?) {
-    guard let line else { leave(status: 0, goodbye: LiveCopy.left) }
+    guard let line else {
+      // Piped input can end before the server has answered: wait for the welcome or the
+      // refusal, so a wrong code or a missing server is reported, not "Left the session".
+      guard welcomed else {
+        inputEnded = true
+        return
+      }
+      leave(status: 0, goodbye: LiveCopy.left)
+    }
     guard let learner else { return }
     switch LineInput.classify(line) {
-    case .empty: return
+    case .empty:
+      // As in the REPL, Enter moves on when the pace is yours and there is nothing to answer.
+      if pacing == .student, item != nil, !(item?.question != nil && item?.status == .open) {
+        Task { await learner.send(.next) }
+      }
     case .unknownCommand(let word): show(Copy.unknownCommand(clean(word)))
     case .command(let command):
       switch command {

@@ -12,8 +12,14 @@ enum LiveCopy {
   static let noQuestion = "There is no question to answer right now."
   static let nothingYet = "Nothing is on screen yet: wait for the instructor to open a lesson."
   static let help =
-    "Type your answer when a question is open. Commands: hint, skip, next, back (when the pace is yours), repeat, help, quit. "
+    "Type your answer when a question is open. Commands: hint, skip, next and back (when the pace is yours; Enter "
+    + "also moves on), repeat, help, quit. "
     + "To give a command word as an answer, start it with =, as in =next."
+
+  static let paceIsYours =
+    "The instructor has given you the pace: you stay where you are; Enter or next moves on, back goes back."
+  static let enterMovesOn = "Press Enter (or type next) to go on."
+  static let paceIsInstructors = "The instructor sets the pace again: your screen follows the room."
 
   static func joining(_ address: String) -> String { "Joining \(address)…" }
   static func rejoining(_ address: String) -> String { "Rejoining the session at \(address)…" }

@@ -48,6 +48,8 @@ public struct ServeLaunch: Sendable {
 @MainActor
 public enum ServeSession {
   static var loop: TerminalLoop?
+  /// The course's lesson ids, for TAB after `open`; known once the course has loaded.
+  static var lessonIDs: [String] = []
 
   /// Runs until the server stops; never returns. Exits 1 with the reason when it cannot start.
   public static func run(_ launch: ServeLaunch) -> Never {
@@ -59,7 +61,7 @@ public enum ServeSession {
         line: { line in
           if let line { input.yield(line) } else { input.finish() }
         },
-        completions: { ServeConsole.words },
+        completions: { ServeConsole.completionWords(lessonIDs: ServeSession.lessonIDs) },
         end: { stopper.stop() },
         interrupt: { stopper.stop() }))
     self.loop = loop
@@ -73,7 +75,15 @@ public enum ServeSession {
       // Queued behind every line printed so far.
       let exitStatus = status
       DispatchQueue.main.async {
-        MainActor.assumeIsolated { ServeSession.loop?.stop() }
+        MainActor.assumeIsolated {
+          // readline drew a fresh `serve> ` after the last command: take it away, or the shell's
+          // prompt is written over it.
+          if let loop = ServeSession.loop, loop.editor != nil {
+            let erase = "\r\u{1B}[K"
+            if loop.terminal.stdoutIsTTY { Console.write(erase) } else { Console.error(erase) }
+          }
+          ServeSession.loop?.stop()
+        }
         exit(exitStatus)
       }
     }
@@ -81,10 +91,17 @@ public enum ServeSession {
   }
 
   /// Prints a line above the instructor's half-typed command, in the order lines were written.
-  nonisolated static func say(_ text: String) {
+  /// On a terminal, long lines (refusals, announcements) are wrapped by words at the width of the
+  /// moment, unless `wrap` is false (the banner, whose columns and addresses must stay as they
+  /// are); piped output keeps its lines whole.
+  nonisolated static func say(_ text: String, wrap: Bool = true) {
     DispatchQueue.main.async {
       MainActor.assumeIsolated {
-        if let loop = ServeSession.loop { loop.show(text) } else { Console.write(text + "\n") }
+        var fitted = text
+        if wrap, let terminal = ServeSession.loop?.terminal, terminal.stdoutIsTTY {
+          fitted = TextWrap.fit(text, width: terminal.width())
+        }
+        if let loop = ServeSession.loop { loop.show(fitted) } else { Console.write(fitted + "\n") }
       }
     }
   }
@@ -101,6 +118,8 @@ public enum ServeSession {
       throw StartFailure(
         description: "no course `\(launch.course)` in \(launch.lessonsRoot)" + (known.isEmpty ? "" : " (courses: \(known))"))
     }
+    let lessonIDs = course.lessons.map(\.id)
+    await MainActor.run { ServeSession.lessonIDs = lessonIDs }
     var settings = SessionSettings()
     if let policy = launch.policyPath {
       guard let text = try? String(contentsOfFile: policy, encoding: .utf8) else {
@@ -132,7 +151,9 @@ public enum ServeSession {
     let server = LiveServer.start(
       host: host, address: address, port: launch.port, limits: limits, handlesSignals: false,
       onServerRunning: { port in
-        say(await Banner.text(host: host, address: address, port: port, folder: folder, resumed: resumed, console: console))
+        say(
+          await Banner.text(host: host, address: address, port: port, folder: folder, resumed: resumed, console: console),
+          wrap: false)
       })
     await stopper.started(server)
     let announcements = await host.announcements()

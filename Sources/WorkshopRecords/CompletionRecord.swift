@@ -450,6 +450,8 @@ extension CompletionRecord {
     }
   }
 
+  /// The part of a lesson's policy a record keeps: how answers were scored. Retake rules and the
+  /// review schedule decide what a learner may do next, not what a record proves.
   static func readPolicy(_ reader: Reader) throws(RecordFormatError) -> Policy {
     let p = reader
     let modeText = try p.string("mode")
@@ -535,5 +537,14 @@ struct Reader {
       out.append(Reader(value: x, path: "\(sub(key))[\(i)]"))
     }
     return out
+  }
+}
+
+extension Policy {
+  /// This policy as a record carries it (`CompletionRecord.readPolicy`), for comparing with one.
+  var recorded: Policy {
+    Policy(
+      mode: mode, attempts: attempts, creditPerAttempt: creditPerAttempt, hintCost: hintCost,
+      hintsAllowed: hintsAllowed, skipAllowed: skipAllowed, passMark: passMark, shuffle: shuffle)
   }
 }

@@ -96,7 +96,7 @@ public enum RecordBuilder {
         drafts[i].score = event.score
         drafts[i].passed = event.passed
         drafts[i].lastAt = event.at
-      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded, .reviewAnswered:
+      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded, .reviewAnswered, .answerHeld:
         break
       }
       if let last = drafts.indices.last, event.kind != .lessonCompleted {

@@ -340,7 +340,7 @@ public enum RecordVerifier {
       if current.required != lesson.required {
         report.content("\(lp).required", "whether the lesson is required has changed")
       }
-      if abs(current.policy.passMark - lesson.policy.passMark) > 1e-12 || current.policy != lesson.policy {
+      if abs(current.policy.passMark - lesson.policy.passMark) > 1e-12 || current.policy.recorded != lesson.policy {
         if policyVouchedFor {
           report.notes.append("\(lesson.id): the policy differs from the lesson pack's (set by the signer for the session)")
         } else if lesson.attempts.contains(where: { $0.lessonDigest == current.digest }) {

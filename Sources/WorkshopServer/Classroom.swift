@@ -164,6 +164,26 @@ public struct Classroom: Sendable {
 
   public var lesson: Lesson? { lessonID.flatMap { course.lesson(id: $0) } }
 
+  /// The lesson an instructor means by `name`: its id (in any case) or its number in the
+  /// course's list, counting from 1, as the console's `lessons` shows it; else why not, with the
+  /// nearest id when the name looks like a typo.
+  public func lesson(named name: String) -> Result<Lesson, InputProblem> {
+    let wanted = name.trimmingCharacters(in: .whitespaces)
+    if let number = Int(wanted) {
+      guard course.lessons.indices.contains(number - 1) else {
+        return .failure(InputProblem("there is no lesson \(number): the course has \(course.lessons.count), numbered from 1"))
+      }
+      return .success(course.lessons[number - 1])
+    }
+    if let found = course.lessons.first(where: { $0.id.lowercased() == wanted.lowercased() }) { return .success(found) }
+    if wanted.isEmpty { return .failure(InputProblem("name the lesson to open, by id or number")) }
+    let ids = course.lessons.map(\.id)
+    if let guess = closestMatch(to: wanted, in: ids) {
+      return .failure(InputProblem("no lesson `\(wanted)` in \(course.id); did you mean `\(guess)`?"))
+    }
+    return .failure(InputProblem("no lesson `\(wanted)` in \(course.id); lessons: " + ids.joined(separator: ", ")))
+  }
+
   public var currentItem: LessonItem? {
     guard let lesson, lesson.items.indices.contains(itemIndex) else { return nil }
     return lesson.items[itemIndex]
@@ -399,12 +419,9 @@ public struct Classroom: Sendable {
     fact.ms = openedAt.map { max(0, now - $0) }
     apply(fact)
     let ack = submissions[p.id + "\0" + submission] ?? Self.rejected(submission, "not recorded")
-    var actions: [Action] = [.log(fact), .send(conn, ack), .changed]
-    // Student-paced rooms move on by themselves once a question is done.
-    if pacing == .student, participants[p.id]?.standing(key).isDone(policy: policy(for: lesson)) == true {
-      actions += move(participants[p.id]!, by: 1, on: conn, now: now)
-    }
-    return actions
+    // At their own pace learners read the feedback, then move on themselves (`next`), as in a
+    // lesson taken alone: the next item does not arrive on top of the feedback.
+    return [.log(fact), .send(conn, ack), .changed]
   }
 
   /// The acknowledgement for an answer fact, as the participant receives it.
@@ -513,9 +530,10 @@ public struct Classroom: Sendable {
     if ended { return [.refused("the session has ended")] }
     switch command.command {
     case .openLesson:
-      guard let id = command.lesson, let lesson = course.lesson(id: id) else {
-        return [.refused("no lesson `\(command.lesson ?? "")` in \(course.id); lessons: "
-          + course.lessons.map(\.id).joined(separator: ", "))]
+      let lesson: Lesson
+      switch self.lesson(named: command.lesson ?? "") {
+      case .success(let found): lesson = found
+      case .failure(let problem): return [.refused(problem.message)]
       }
       var actions = closeOpenQuestion(now: now)
       var fact = SessionFact(.lessonOpened, at: now)
@@ -614,13 +632,22 @@ public struct Classroom: Sendable {
       return actions + [.announce("\(p.name) was removed"), .changed]
     case .pace:
       guard let pace = command.pacing else { return [.refused("pace instructor or pace student")] }
+      if pace == pacing { return [.refused("the pace is already \(pace.rawValue)'s")] }
       var fact = SessionFact(.paced, at: now)
       fact.pacing = pace
       var actions = pace == .student ? closeOpenQuestion(now: now) : []
       apply(fact)
       actions.append(.log(fact))
       if pace == .instructor { actions += arrive(now: now) }
-      return actions + broadcastItems() + [.announce("Pacing: \(pace.rawValue)"), .changed]
+      var told = LearnerMessage(type: .paced)
+      told.pacing = pace
+      let place = lesson.map { " (\($0.id), item \(itemIndex + 1) of \($0.items.count))" } ?? ""
+      let announcement =
+        pace == .student
+        ? "Pacing: student — each learner goes on from where the room was\(place)"
+        : "Pacing: instructor — every learner is back on the room's item\(place)"
+      return actions + connectedParticipants().map { .send($0, told) } + broadcastItems()
+        + [.announce(announcement), .changed]
     case .end:
       var actions = closeOpenQuestion(now: now)
       let fact = SessionFact(.ended, at: now)
@@ -759,6 +786,13 @@ public struct Classroom: Sendable {
     return v
   }
 
+  /// An answer in the lesson file's terms: its choice letters and item numbers, not the shuffled
+  /// ones the participant saw, so that answers compare across participants. What the instructor's
+  /// screens, the chart and the roster show.
+  public static func asAuthored(_ response: Response, to q: Question) -> String {
+    ResponseParser.describe(response, for: q, presentation: .canonical(count: q.presentedCount))
+  }
+
   /// Answers to a question so far, for the chart: one bar per choice for choice questions,
   /// one per distinct answer (most common first) otherwise.
   public func distribution(of q: Question, in lesson: Lesson) -> [DistributionBucket] {
@@ -781,7 +815,7 @@ public struct Classroom: Sendable {
     default:
       var counts: [String: (Int, Bool)] = [:]
       for s in states {
-        let label = ResponseParser.describe(s.response, for: q, presentation: .canonical(count: q.presentedCount))
+        let label = Self.asAuthored(s.response, to: q)
         counts[label, default: (0, s.outcome == .correct)].0 += 1
       }
       var buckets = counts.map { DistributionBucket(label: $0.key, count: $0.value.0, correct: $0.value.1) }
@@ -851,7 +885,13 @@ public struct Classroom: Sendable {
       participants[pid]?.removed = true
     case .locked: locked = true
     case .unlocked: locked = false
-    case .paced: settings.pacing = fact.pacing ?? settings.pacing
+    case .paced:
+      let pace = fact.pacing ?? settings.pacing
+      // Handing the pace to the learners keeps everyone where they are: on the room's item.
+      if pace == .student, settings.pacing == .instructor, let lessonID {
+        for pid in order { participants[pid]?.position[lessonID] = itemIndex }
+      }
+      settings.pacing = pace
     case .ended: endedAt = fact.at
     case .lessonOpened:
       lessonID = fact.lesson

@@ -38,6 +38,7 @@ enum InstructorPage {
     th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; }
     #status { min-height: 1.5em; }
     .hidden { display: none; }
+    button[aria-pressed="true"] { font-weight: 700; border: 2px solid var(--fg); }
     #lobby { padding: 1.5rem; border-bottom: 1px solid var(--line); text-align: center; }
     #lobby-code { font-size: clamp(3rem, 12vw, 9rem); font-weight: 800; letter-spacing: .2em; margin: 0; }
     #joinline { font-size: clamp(1rem, 2.4vw, 1.8rem); white-space: pre-wrap; word-break: break-word; margin: .5rem 0; }
@@ -127,7 +128,8 @@ enum InstructorPage {
       if (cmd === "open-lesson") body.lesson = $("lesson").value;
       if (cmd === "open-question") { const s = parseInt($("seconds").value, 10); if (s > 0) body.seconds = s; }
       if (cmd === "pace") body.pacing = b.dataset.pacing;
-      if (cmd === "end" && !confirm("End the session and write the records?")) return;
+      if (cmd === "end" && !confirm("End the session? The roster and each learner's signed record are written, "
+        + "answers are no longer taken, and learners are told the session is over.")) return;
       command(body);
     }));
 
@@ -148,6 +150,7 @@ enum InstructorPage {
       $("counts").textContent = v.connectedCount + " connected · " + v.people.filter(p => !p.removed).length + " joined · "
         + v.pacing + " pace" + (v.locked ? " · locked" : "");
       $("leaderboard").classList.toggle("hidden", !v.leaderboard);
+      document.querySelectorAll("button[data-pacing]").forEach(b => b.setAttribute("aria-pressed", String(b.dataset.pacing === v.pacing)));
       $("lock").classList.toggle("hidden", v.locked);
       $("unlock").classList.toggle("hidden", !v.locked);
       const sel = $("lesson");
@@ -180,8 +183,8 @@ enum InstructorPage {
         li.dataset.participant = p.id;
         li.append(el("span", undefined, "dot" + (p.connected ? " on" : "")));
         li.append(el("span", hide || v.anonymous && hide ? p.alias : p.name + (v.anonymous ? " (" + p.alias + ")" : ""), "who"));
-        li.append(el("span", p.answered ? "answered" : (p.position != null ? "at " + (p.position + 1) : ""), "muted"));
-        if (!hide) li.append(el("span", (Math.round(p.earned * 10) / 10) + "/" + p.possible, "muted"));
+        li.append(el("span", p.answered ? (hide || !p.answer ? "answered" : "answered " + p.answer) : (p.position != null ? "at item " + (p.position + 1) : ""), "muted"));
+        if (!hide) li.append(el("span", (Math.round(p.earned * 10) / 10) + " of " + p.possible + " points", "muted"));
         const rm = el("button", "Remove"); rm.setAttribute("aria-label", "Remove " + p.name);
         rm.addEventListener("click", () => { if (confirm("Remove " + p.name + "?")) command({ command: "remove", participant: p.id }); });
         li.append(rm);
@@ -194,7 +197,7 @@ enum InstructorPage {
         const line = (cells) => { const tr = el("tr"); cells.forEach(c => tr.append(el("td", String(c)))); return tr; };
         $("roster").replaceChildren(head(["Participant", "Answered", "Right", "Score", "Passed"]),
           ...r.rows.filter(x => !x.removed).map(x => line([hide ? x.alias : x.name, x.answered, x.correct, pct(x.score), x.passed ? "yes" : "no"])));
-        $("items").replaceChildren(head(["#", "Question", "Answered", "Difficulty", "Discrimination", "Most common wrong answer"]),
+        $("items").replaceChildren(head(["#", "Question", "Answered", "Difficulty", "Discrimination", "Most common wrong answer (lesson file's letters)"]),
           ...r.items.map(i => line([i.number, i.question, i.answered, i.difficulty == null ? "no data" : pct(i.difficulty), i.discrimination == null ? "—" : i.discrimination.toFixed(2), i.commonWrong || ""])));
       }
     }

@@ -15,6 +15,8 @@ public struct InstructorView: Sendable, Hashable, Codable {
     /// Has an answer to the current question.
     public var answered: Bool
     public var outcome: Grade.Outcome?
+    /// That answer with the lesson file's letters (`Classroom.asAuthored`), the same for everyone.
+    public var answer: String?
     public var earned: Double
     public var possible: Double
     /// Student-paced: the item the participant is on.
@@ -64,6 +66,7 @@ public struct InstructorView: Sendable, Hashable, Codable {
       count: room.lesson?.items.count ?? 0, item: nil, people: [], answeredCount: 0, connectedCount: 0,
       buckets: [], roster: nil, version: version)
     var key: String?
+    var question: Question?
     if let lesson = room.lesson, let item = room.currentItem {
       switch item {
       case .page(let page):
@@ -71,6 +74,7 @@ public struct InstructorView: Sendable, Hashable, Codable {
       case .question(let q):
         let k = Classroom.key(lesson: lesson.id, question: q.id)
         key = k
+        question = q
         let run = room.runs[k]
         view.item = Item(
           kind: "question", title: q.id, question: q.id, prompt: q.prompt, key: q.keyText,
@@ -85,7 +89,9 @@ public struct InstructorView: Sendable, Hashable, Codable {
       view.people.append(
         Person(
           id: pid, name: p.name, alias: p.alias, connected: p.connection != nil, removed: p.removed,
-          answered: answer != nil, outcome: answer?.outcome, earned: s.earned, possible: s.possible,
+          answered: answer != nil, outcome: answer?.outcome,
+          answer: answer.flatMap { a in question.map { Classroom.asAuthored(a.response, to: $0) } },
+          earned: s.earned, possible: s.possible,
           position: room.lessonID.flatMap { p.position[$0] }))
     }
     let active = view.people.filter { !$0.removed }

@@ -69,8 +69,7 @@ public struct LiveRoster: Sendable, Hashable, Codable {
           guard let a = room.participants[row.participant]?.answers[key] else { continue }
           answered += 1
           if a.outcome == .correct { correct += 1 } else {
-            let canonical = Presentation.canonical(count: q.presentedCount)
-            wrong[ResponseParser.describe(a.response, for: q, presentation: canonical), default: 0] += 1
+            wrong[Classroom.asAuthored(a.response, to: q), default: 0] += 1
           }
         }
         let statistic = statistics["\(lesson.id)/\(q.id)"]
@@ -85,9 +84,13 @@ public struct LiveRoster: Sendable, Hashable, Codable {
   }
 
   /// One line per participant and question:
-  /// `session_id,question_no,question_id,participant,answer,correct,points,response_ms,submitted_at`.
+  /// `session_id,question_no,question_id,participant,answer_as_authored,correct,points,response_ms,submitted_at,status`.
+  /// Answers use the lesson file's choice letters and item numbers (`Classroom.asAuthored`), not
+  /// the shuffled ones each learner saw, so answers compare across learners; `status` is
+  /// `answered`, `skipped` or empty (never answered).
   public static func csv(_ room: Classroom) -> String {
-    var out = "session_id,question_no,question_id,participant,answer,correct,points,response_ms,submitted_at\n"
+    var out =
+      "session_id,question_no,question_id,participant,answer_as_authored,correct,points,response_ms,submitted_at,status\n"
     var number = 0
     for (lesson, questions) in room.scoredQuestions() {
       for q in questions {
@@ -96,14 +99,15 @@ public struct LiveRoster: Sendable, Hashable, Codable {
         for pid in room.order {
           guard let p = room.participants[pid] else { continue }
           let a = p.answers[key]
-          let counted = p.standing(key).earned
-          let fields = [
-            room.sessionID, String(number), q.id, pid, a?.raw ?? "",
-            a.map { $0.outcome == .correct ? "true" : "false" } ?? "",
-            a.map { _ in formatNumber((counted * 1000).rounded() / 1000) } ?? "0",
-            a?.ms.map { String($0) } ?? "",
-            a.map { Timestamp.format(milliseconds: $0.at) } ?? "",
-          ]
+          let standing = p.standing(key)
+          let counted = standing.earned
+          let status = a != nil ? "answered" : (standing.skipped ? "skipped" : "")
+          let answer: String = a.map { Classroom.asAuthored($0.response, to: q) } ?? ""
+          let correct: String = a.map { $0.outcome == .correct ? "true" : "false" } ?? ""
+          let points: String = a.map { _ in formatNumber((counted * 1000).rounded() / 1000) } ?? "0"
+          let ms: String = a?.ms.map { String($0) } ?? ""
+          let submitted: String = a.map { Timestamp.format(milliseconds: $0.at) } ?? ""
+          let fields: [String] = [room.sessionID, String(number), q.id, pid, answer, correct, points, ms, submitted, status]
           out += fields.map(csvField).joined(separator: ",") + "\n"
         }
       }
@@ -142,7 +146,7 @@ public struct LiveRoster: Sendable, Hashable, Codable {
       h += "<td class=num>\(pct(r.score))</td><td>\(r.passed ? "yes" : "no")</td></tr>\n"
     }
     h += "</table><h2>Item analysis</h2><table><tr><th>#</th><th>Question</th><th>Answered</th><th>Right</th>"
-    h += "<th>Difficulty</th><th>Discrimination</th><th>Most common wrong answer</th></tr>\n"
+    h += "<th>Difficulty</th><th>Discrimination</th><th>Most common wrong answer (lesson file's letters)</th></tr>\n"
     for i in items {
       h += "<tr><td>\(i.number)</td><td>\(esc(i.lesson))/\(esc(i.question))</td><td class=num>\(i.answered)</td>"
       h += "<td class=num>\(i.correct)</td><td class=num>\(i.difficulty.map(pct) ?? "no data")</td>"

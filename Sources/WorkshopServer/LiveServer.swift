@@ -108,13 +108,20 @@ public enum LiveServer {
 
     var logger = logger ?? Logger(label: "workshop.serve")
     if ProcessInfo.processInfo.environment["WORKSHOP_SERVER_DEBUG"] == nil { logger.logLevel = .warning }
+    let upgradeConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+      http1: .init(idleTimeout: .seconds(limits.idleRequestSeconds)),
+      ws: .init(maxFrameSize: limits.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(20))))
+    let webSocketResponder = router.buildResponder()
     return Application(
       router: router,
-      server: .http1WebSocketUpgrade(
-        webSocketRouter: router,
-        configuration: .init(
-          http1: .init(idleTimeout: .seconds(limits.idleRequestSeconds)),
-          ws: .init(maxFrameSize: limits.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(20))))),
+      // Hummingbird's `.http1WebSocketUpgrade`, with a deadline for the request head in front:
+      // its idle timeout alone never closes a request whose head is not finished.
+      server: HTTPServerBuilder { responder in
+        DeadlinedUpgradeChannel(
+          upgrade: HTTP1WebSocketUpgradeChannel(
+            responder: responder, webSocketResponder: webSocketResponder, configuration: upgradeConfiguration),
+          headDeadline: .seconds(limits.idleRequestSeconds))
+      },
       configuration: .init(
         address: .hostname(address, port: port), serverName: nil, backlog: 4096,
         availableConnectionsDelegate: MaximumAvailableConnections(Self.socketBudget(limits), logger: logger)),

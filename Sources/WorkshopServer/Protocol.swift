@@ -103,6 +103,8 @@ public struct LearnerMessage: Sendable, Hashable, Codable {
     case removed, ended, error, pong
     /// A skip was recorded.
     case skipped
+    /// The instructor changed who sets the pace (`pacing`); an `item` follows.
+    case paced
   }
   public var type: Kind
   public var participant: String?

@@ -164,7 +164,8 @@ public struct SessionLimits: Sendable, Hashable, Codable {
   /// stops accepting (they wait in the kernel's queue) rather than run out of descriptors.
   /// Capped further by the process's descriptor limit at start.
   public var maxOpenSockets: Int = 4_096
-  /// Seconds an HTTP connection may stay silent (a request never finished) before it is closed.
+  /// Seconds a connection has to send a complete request head, and an HTTP connection may stay
+  /// silent between requests or inside a body, before it is closed.
   public var idleRequestSeconds: Int64 = 10
   /// Longest answer text, in characters.
   public var maxAnswerLength: Int = 2_000

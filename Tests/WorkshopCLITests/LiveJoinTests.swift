@@ -141,6 +141,8 @@ final class FedProcess: @unchecked Sendable {
     join.send("=next")
     #expect(join.waitFor("Correct.", count: 2), "\(join.output)")
     room.serve.send("end")
+    #expect(room.serve.waitFor("Type `yes` to end it"), "\(room.serve.output)")
+    room.serve.send("yes")
     #expect(join.waitFor("The session has ended."), "\(join.output)")
     #expect(join.waitForExit() == 0)
 
@@ -172,6 +174,108 @@ final class FedProcess: @unchecked Sendable {
     let wrong = try f.run(["verify", record, "--key", other + ".pub"], environment: room.environment)
     #expect(wrong.status == 1)
     #expect(wrong.stdout.contains("signature: INVALID"), "\(wrong.stdout)")
+  }
+
+  @Test("the serve console: open by number, pace student keeps the learner's place and says so, end asks first")
+  func instructorConsole() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let join = try FedProcess(room.joinArguments("Ana"), environment: room.environment)
+    defer { join.stop() }
+    #expect(join.waitFor("Welcome, Ana"), "\(join.output)")
+
+    room.serve.send("lessons")
+    #expect(room.serve.waitFor("2. second-lesson — Second Lesson"), "\(room.serve.output)")
+    room.serve.send("open secnd-lesson")
+    #expect(room.serve.waitFor("did you mean `second-lesson`?"), "\(room.serve.output)")
+    room.serve.send("open 1")
+    #expect(room.serve.waitFor("Lesson first-steps"), "\(room.serve.output)")
+    #expect(join.waitFor("1 of 4"), "\(join.output)")
+    room.serve.send("next")
+    #expect(join.waitFor("Which licence allows any use?"), "\(join.output)")
+
+    // Handing over the pace: the learner is told, stays on the question and can still answer it.
+    room.serve.send("pace student")
+    #expect(join.waitFor("The instructor has given you the pace"), "\(join.output)")
+    #expect(room.serve.waitFor("each learner goes on from where the room was"), "\(room.serve.output)")
+    #expect(join.waitFor("First Steps — 2 of 4", count: 2), "the question is shown again, not page 1: \(join.output)")
+    join.send("b")
+    #expect(join.waitFor("Correct."), "\(join.output)")
+    #expect(!join.output.contains("There is no question to answer right now."), "\(join.output)")
+
+    // `end` says what it will do and waits for a yes; anything else leaves the session running.
+    room.serve.send("end")
+    #expect(room.serve.waitFor("Type `yes` to end it"), "\(room.serve.output)")
+    #expect(room.serve.output.contains("roster.csv"))
+    #expect(room.serve.output.contains("1 learner connected receives their record and is disconnected"), "\(room.serve.output)")
+    room.serve.send("no")
+    #expect(room.serve.waitFor("The session goes on."), "\(room.serve.output)")
+    room.serve.send("who")
+    #expect(room.serve.waitFor("ana  Ana  connected"), "\(room.serve.output)")
+    #expect(!join.output.contains("The session has ended."))
+    room.serve.send("end")
+    room.serve.send("yes")
+    #expect(join.waitFor("The session has ended."), "\(join.output)")
+    #expect(join.waitForExit() == 0)
+    #expect(!join.output.contains("Session over"), "the end is said once: \(join.output)")
+    #expect(room.serve.waitFor("Roster: "), "\(room.serve.output)")
+
+    // The roster names the authored letter (B is the permissive licence in the lesson file).
+    let sessions = room.fixture.folder.file("sessions")
+    let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: sessions).first)
+    let csv = try String(contentsOfFile: "\(sessions)/\(folder)/roster.csv", encoding: .utf8)
+    #expect(csv.hasPrefix("session_id,question_no,question_id,participant,answer_as_authored,"), "\(csv)")
+    #expect(csv.contains(",pick-permissive,ana,B,true,"), "\(csv)")
+  }
+
+  @Test("a join refused over piped input says why once and fails; with no server, too")
+  func refusedPipedJoin() throws {
+    let room = try startRoom()
+    defer { room.stop() }
+    let wrong = room.code == "000000" ? "111111" : "000000"
+    let arguments = ["join", room.address, "--code", wrong, "--name", "Eve"]
+    let refused = try room.fixture.run(arguments, environment: room.environment)
+    let said = refused.stdout + refused.stderr
+    #expect(refused.status == 1, "\(said)")
+    #expect(said.components(separatedBy: "wrong join code").count == 2, "said once: \(said)")
+    #expect(!said.contains("Left the session"), "\(said)")
+
+    // A port nobody listens on: the listening socket is closed before the join.
+    let closed = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(closed, $0, size) == 0 && getsockname(closed, $0, &size) == 0 }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    close(closed)
+    let nobody = try room.fixture.run(
+      ["join", "127.0.0.1:\(port)", "--code", room.code, "--name", "Eve"], environment: room.environment)
+    #expect(nobody.status == 1, "\(nobody.stdout)\(nobody.stderr)")
+    #expect((nobody.stdout + nobody.stderr).contains("could not join"), "\(nobody.stdout)\(nobody.stderr)")
+  }
+
+  @Test("TAB completes lesson ids after `open` in the serve console")
+  func serveConsoleCompletesLessonIDs() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let key = f.folder.file("keys/instructor.key")
+    _ = try ProcessRunner.run(try BuiltProducts.workshop(), ["keys", "generate", "--key", key])
+    let t = try PseudoTerminal(
+      try BuiltProducts.workshop(),
+      [
+        "serve", "--course", "fixture-course", "--port", "0", "--key", key, "--sessions", f.folder.file("sessions"),
+        "--lessons", f.lessons, "--progress", f.progress,
+      ], environment: ["WORKSHOP_CACHE": f.cache])
+    t.prompt = "serve> "
+    #expect(t.waitFor("serve> "), "\(t.output)")
+    let mark = t.mark
+    t.send("open sec\t\r", midLine: true)
+    #expect(t.waitFor("Lesson second-lesson", after: mark), "\(t.output[mark...])")
+    t.send("quit\r")
+    #expect(t.waitForExit() == 0, "\(t.output)")
   }
 
   @Test("a server message appears above a partly typed line, which survives")

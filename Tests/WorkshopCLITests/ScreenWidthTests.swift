@@ -167,6 +167,9 @@ import WorkshopTestSupport
     #expect(t.waitFor("Open weights are the same", after: mark))
     mark = t.mark
     t.send("f\r")
+    #expect(t.waitFor("Before you submit", after: mark), "\(t.output[mark...])")
+    mark = t.mark
+    t.send("submit\r")
     #expect(t.waitFor("Course completed", after: mark), "\(t.output[mark...])")
     mark = t.mark
     t.send("progress\r")

@@ -40,7 +40,7 @@ import WorkshopTestSupport
       input: ["", "a", "hint", "c", "", "", "skip", "skip"])
     #expect(r.status == 0)
     #expect(r.stdout.contains("Not quite."))
-    #expect(r.stdout.contains("It restricts what you may do."))
+    #expect(r.stdout.contains("A: It restricts what you may do."), "feedback names the choice by its letter")
     #expect(r.stdout.contains("Try again: attempt 2 of 2."))
     #expect(r.stdout.contains("Hint 1 of 2:"))
     #expect(r.stdout.contains("Think of the MIT licence."))
@@ -108,7 +108,7 @@ import WorkshopTestSupport
     defer { f.remove() }
     let passed = try f.run(["start", "first-steps", "--learner", "ana"], input: ["", "b", "", "", "=next", ""])
     #expect(passed.stdout.contains("Score: 2 of 2 points (100%)."))
-    let r = try f.run(["--learner", "ana"], input: ["1", "menu"])
+    let r = try f.run(["--learner", "ana"], input: ["1", "restart", "yes", "menu"])
     #expect(r.status == 0, "\(r.stderr)")
     let text = r.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
     #expect(text.contains("passed, 100%; new attempt in progress, 0 of 2 answered"))
@@ -147,7 +147,7 @@ import WorkshopTestSupport
       "lessons/fixture-course/02-second-lesson.md",
       SessionFixture.secondLesson.replacingOccurrences(of: "answer: false\n", with: "answer: false\ntags: [weights]\n"))
     try f.folder.write("lessons/fixture-course/03-check.md", Self.assessment)
-    let r = try f.run(["start", "check", "--learner", "ana"], input: ["", "t", "", ""])
+    let r = try f.run(["start", "check", "--learner", "ana"], input: ["", "t", "submit", ""])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Not passed yet"))
     #expect(r.stdout.contains("(they teach what you missed):\n  2. Second Lesson (second-lesson)\n\n"))

@@ -61,8 +61,8 @@ enum Q {
 @Suite struct GradingChoiceTests {
   @Test func singleRightAndWrongCarryTheChosenFeedback() {
     let q = Q.single()
-    #expect(Grader.grade(q, .choices([1])) == Grade(outcome: .correct, credit: 1, feedback: ["fb-Beta"]))
-    #expect(Grader.grade(q, .choices([3])) == Grade(outcome: .wrong, credit: 0, feedback: ["fb-Delta"]))
+    #expect(Grader.grade(q, .choices([1])) == Grade(outcome: .correct, credit: 1, feedback: ["fb-Beta"], feedbackChoices: [1]))
+    #expect(Grader.grade(q, .choices([3])) == Grade(outcome: .wrong, credit: 0, feedback: ["fb-Delta"], feedbackChoices: [3]))
   }
 
   @Test(arguments: [

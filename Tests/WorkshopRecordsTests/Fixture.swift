@@ -150,22 +150,30 @@ enum Fixture {
       let q = lesson(lessonID).question(id: qid)!
       let typed = ResponseParser.describe(response, for: q, presentation: attempt.presentation(q))
       time.ms += Int64(seconds * 1000)
-      guard case .graded(let graded) = attempt.answer(typed, raw: raw), graded.response == response else {
+      let journaling: Journaling
+      switch attempt.answer(typed, raw: raw) {
+      case .graded(let graded) where graded.response == response:
+        journaling = graded.journaling
+      case .held(_, _, let held) where held.all.first?.response == response:
+        // An exam holds the answer; `complete` submits it.
+        journaling = held
+      default:
         preconditionFailure("`\(typed)` does not answer \(qid) with \(response)")
       }
       time.ms -= Int64(seconds * 1000)
       attempts[lessonID] = attempt
-      journal(graded.journaling, seconds: seconds)
+      journal(journaling, seconds: seconds)
     }
 
     /// Finishes the lesson. A learner cannot finish with questions open, so any still open are
     /// skipped first, as the learner would have to.
     mutating func complete(_ lessonID: String) {
-      for q in attempts[lessonID]!.questions where !attempts[lessonID]!.isDone(q) {
+      // An exam records its unanswered questions as skipped when it is submitted.
+      for q in attempts[lessonID]!.questions where !attempts[lessonID]!.holdsAnswers && !attempts[lessonID]!.isDone(q) {
         skip(lessonID, q.id)
       }
       let seconds = Double(clock + 3000 - (started[lessonID] ?? clock)) / 1000
-      guard case .finished(_, _, let journaling) = attempts[lessonID]!.finish(seconds: seconds) else {
+      guard case .finished(_, _, let journaling) = attempts[lessonID]!.submit(seconds: seconds) else {
         preconditionFailure("\(lessonID) still has open questions")
       }
       journal(journaling, seconds: 3)

@@ -18,11 +18,11 @@ import WorkshopEngine
     return candidates.map { $0 + "/live-session-tool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
-  static func start(_ tool: String, dir: String) async throws -> (Process, Int) {
+  static func start(_ tool: String, dir: String, arguments: [String] = []) async throws -> (Process, Int) {
     try? FileManager.default.removeItem(atPath: dir + "/port")
     let p = Process()
     p.executableURL = URL(fileURLWithPath: tool)
-    p.arguments = [dir]
+    p.arguments = [dir] + arguments
     p.standardOutput = FileHandle.nullDevice
     // Never the test runner's own stderr: a server left running would hold it open.
     p.standardError = FileHandle.nullDevice

@@ -73,8 +73,9 @@ import WorkshopEngine
   @Test("a hint that costs points says so; no more hints after the last")
   func hintCost() throws {
     var s = try session(SampleCourse.single, policy: Policy(hintCost: 0.25, shuffle: false))
+    #expect(s.transcript.contains("A hint costs 25% of this question's points."), "the cost is told before a hint is taken")
     #expect(s.send("hint").contains("Each hint takes 25% of this question's points."))
-    s.send("hint")
+    #expect(!s.send("hint").contains("Each hint takes"), "and not again after every hint")
     #expect(s.send("hint").contains("That was the last hint."))
     s.send("b")
     #expect(s.events.last { $0.kind == .answerSubmitted }?.earned == 0.5)

@@ -51,9 +51,10 @@ public enum Grader {
       return wrong()
     }
     let choice = choices[pick]
+    let feedback = list(choice.feedback)
     return Grade(
       outcome: choice.correct ? .correct : .wrong, credit: choice.correct ? 1 : 0,
-      feedback: list(choice.feedback))
+      feedback: feedback, feedbackChoices: feedback.map { _ in pick })
   }
 
   /// Credit is (right picked − wrong picked) ÷ right total, never below 0; only the exact set of
@@ -62,15 +63,19 @@ public enum Grader {
     guard picked.allSatisfy(choices.indices.contains) else { return wrong() }
     let pickedSet = Set(picked)
     let rightSet = Set(choices.indices.filter { choices[$0].correct })
-    let feedback = pickedSet.sorted().flatMap { list(choices[$0].feedback) }
+    let about = pickedSet.sorted().filter { !list(choices[$0].feedback).isEmpty }
+    let feedback = about.flatMap { list(choices[$0].feedback) }
     if pickedSet == rightSet {
-      return Grade(outcome: .correct, credit: 1, feedback: feedback)
+      return Grade(outcome: .correct, credit: 1, feedback: feedback, feedbackChoices: about)
     }
-    guard !rightSet.isEmpty else { return Grade(outcome: .wrong, credit: 0, feedback: feedback) }
+    guard !rightSet.isEmpty else {
+      return Grade(outcome: .wrong, credit: 0, feedback: feedback, feedbackChoices: about)
+    }
     let rightPicked = pickedSet.intersection(rightSet).count
     let wrongPicked = pickedSet.count - rightPicked
     let credit = min(1, max(0, Double(rightPicked - wrongPicked) / Double(rightSet.count)))
-    return Grade(outcome: credit > 0 ? .partial : .wrong, credit: credit, feedback: feedback)
+    return Grade(
+      outcome: credit > 0 ? .partial : .wrong, credit: credit, feedback: feedback, feedbackChoices: about)
   }
 
   private static func short(_ key: Question.ShortAnswer, _ text: String) -> Grade {

@@ -151,17 +151,27 @@ public enum AssessmentDraw {
   /// `count` comes from the questions left, and the result is shuffled so that tags interleave.
   /// Lint's `BlueprintFeasibility` proves every quota can be met. Without a blueprint the draw is
   /// exactly the plain seeded sample it has always been, so journaled draws keep their meaning.
+  ///
+  /// `seen`: questions asked in earlier attempts. A retake takes questions not in it first, and
+  /// only falls back on seen ones where the pool (or a blueprint quota) has too few new ones.
   public static func draw(
-    from lesson: Lesson, count: Int, learner: String, courseID: String, attempt: Int
+    from lesson: Lesson, count: Int, learner: String, courseID: String, attempt: Int,
+    seen: Set<String> = []
   ) -> (questionIDs: [String], seed: UInt64) {
     let seed = Shuffler.seed(learner, courseID, lesson.id, String(attempt))
     var rng = SplitMix64(seed: seed)
     let questions = lesson.questions
     var order = Array(questions.indices)
     rng.shuffle(&order)
+    if !seen.isEmpty {
+      order = order.filter { !seen.contains(questions[$0].id) } + order.filter { seen.contains(questions[$0].id) }
+    }
     let total = max(0, count)
     guard !lesson.blueprint.isEmpty else {
-      return (order.prefix(total).map { questions[$0].id }, seed)
+      var chosen = Array(order.prefix(total))
+      // Seen questions were put last: shuffled again, they do not all come at the end.
+      if !seen.isEmpty { rng.shuffle(&chosen) }
+      return (chosen.map { questions[$0].id }, seed)
     }
     var taken = Array(repeating: false, count: questions.count)
     var chosen: [Int] = []

@@ -150,7 +150,8 @@ enum LessonParser {
         let reader = YAMLReader(
           sink: sink, lineOffset: block.line, columnOffset: block.column - 1)
         guard let root = reader.compose(block.yaml) else { continue }
-        let decoder = QuestionDecoder(reader: reader, fenceLine: block.line, fenceColumn: block.column)
+        let decoder = QuestionDecoder(
+          reader: reader, fenceLine: block.line, fenceColumn: block.column, objectiveCount: front.objectives.count)
         guard let decoded = decoder.decode(root) else {
           // Still claim the id so that duplicates are reported once everything else is fixed.
           if let idNode = root["id"], let s = idNode.string {

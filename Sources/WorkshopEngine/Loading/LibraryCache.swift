@@ -118,7 +118,7 @@ func readAll(_ fd: Int32) -> [UInt8]? {
 /// A snapshot of a loaded library and its diagnostics, stored outside the lessons and the
 /// progress folders, and trusted only while every file and folder it came from is unchanged.
 enum LibraryCache {
-  static let magic: [UInt8] = Array("WSLIBv2\n".utf8)
+  static let magic: [UInt8] = Array("WSLIBv3\n".utf8)
 
   /// `$WORKSHOP_CACHE`, else `$XDG_CACHE_HOME/workshop`, else `~/.cache/workshop`.
   static func directory() -> String? {
@@ -272,6 +272,9 @@ extension BinaryOut {
     bool(p.skipAllowed)
     double(p.passMark)
     bool(p.shuffle)
+    optional(p.reviewRetention) { $0.double($1) }
+    int(p.retakes)
+    double(p.retakeAfter)
   }
 
   mutating func cachedCourse(_ c: Course) {
@@ -384,6 +387,7 @@ extension BinaryOut {
     int(q.line)
     string(q.digest)
     array(q.assesses, text)
+    array(q.objectives) { $0.int($1) }
   }
 }
 
@@ -430,7 +434,9 @@ extension BinaryIn {
       mode: try bool() ? .exam : .learn, attempts: try int(),
       creditPerAttempt: try array { (i) throws(Failure) in try i.double() },
       hintCost: try double(), hintsAllowed: try bool(), skipAllowed: try bool(),
-      passMark: try double(), shuffle: try bool())
+      passMark: try double(), shuffle: try bool(),
+      reviewRetention: try optional { (i) throws(Failure) in try i.double() }, retakes: try int(),
+      retakeAfter: try double())
   }
 
   mutating func cachedCourse() throws(Failure) -> Course {
@@ -507,6 +513,7 @@ extension BinaryIn {
       hints: try texts(), tags: try texts(),
       examples: try optional { (i) throws(Failure) in
         Question.Examples(accept: try i.texts(), reject: try i.texts())
-      }, line: try int(), digest: try string(), assesses: try texts())
+      }, line: try int(), digest: try string(), assesses: try texts(),
+      objectives: try array { (i) throws(Failure) in try i.int() })
   }
 }

@@ -3,7 +3,7 @@
 enum PolicyDecoder {
   static let keys = [
     "mode", "attempts", "credit", "hint_cost", "hints", "skip", "pass_mark", "shuffle",
-    "review_retention",
+    "review_retention", "retakes", "retake_after",
   ]
 
   static func decode(_ node: YAMLNode, over base: Policy, reader: YAMLReader) -> Policy {
@@ -61,7 +61,42 @@ enum PolicyDecoder {
             + "and \(format(ReviewSettings.retentionRange.upperBound)), found \(format(value))")
       }
     }
+    if let node = reader.value(fields, "retakes"), let value = reader.integer(fields, "retakes") {
+      if value >= 0 {
+        policy.retakes = value
+      } else {
+        reader.error(node, "'retakes' must be 0 or more")
+      }
+    }
+    if let node = reader.value(fields, "retake_after"), let text = reader.string(node, key: "retake_after") {
+      if let seconds = Self.duration(text) {
+        policy.retakeAfter = seconds
+      } else {
+        reader.error(
+          node, "'retake_after' must be a wait such as 30m, 24h or 7d (a number of m, h or d), found '\(text)'")
+      }
+    }
     return policy
+  }
+
+  /// `0`, `90s`, `30m`, `24h`, `7d` (also combined, as `1d12h`), in seconds; nil for anything else.
+  static func duration(_ text: String) -> Double? {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+    let compact = text.lowercased().filter { !$0.isWhitespace }
+    if compact == "0" { return 0 }
+    var total = 0.0
+    var digits = ""
+    for c in compact {
+      if c.isASCII, c.isNumber {
+        digits.append(c)
+      } else if let unit = units[c], let n = Double(digits) {
+        total += n * unit
+        digits = ""
+      } else {
+        return nil
+      }
+    }
+    return digits.isEmpty && !compact.isEmpty ? total : nil
   }
 
   /// A number that must lie in 0...1.

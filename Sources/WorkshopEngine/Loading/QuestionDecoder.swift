@@ -15,9 +15,11 @@ struct QuestionDecoder {
   /// Line of the opening fence, where problems with the block as a whole are reported.
   let fenceLine: Int
   let fenceColumn: Int
+  /// How many objectives the lesson's front matter lists, for `objectives:` numbers.
+  var objectiveCount = 0
 
   static let commonKeys = [
-    "id", "type", "prompt", "points", "explanation", "hints", "tags", "assesses", "examples",
+    "id", "type", "prompt", "points", "explanation", "hints", "tags", "assesses", "objectives", "examples",
   ]
   static let keysByKind: [Question.Kind: [String]] = [
     .single: ["choices"],
@@ -100,6 +102,7 @@ struct QuestionDecoder {
     let hints = reader.strings(fields, "hints", singleAllowed: true) ?? []
     let tags = slugList(fields, "tags")
     let assesses = slugList(fields, "assesses")
+    let objectives = objectiveNumbers(fields)
 
     var examples: Question.Examples?
     var cases: [ExampleCase] = []
@@ -132,8 +135,30 @@ struct QuestionDecoder {
     guard let id, let prompt, let explanation, sink.errorCount == errorsBefore else { return nil }
     let question = Question(
       id: id, prompt: prompt, points: points, body: body, explanation: explanation, hints: hints,
-      tags: tags, examples: examples, line: fenceLine, assesses: assesses)
+      tags: tags, examples: examples, line: fenceLine, assesses: assesses, objectives: objectives)
     return (question, cases)
+  }
+
+  /// `objectives: 2` or `objectives: [1, 3]`: numbers of the lesson's objectives, from 1.
+  private func objectiveNumbers(_ fields: YAMLReader.Fields) -> [Int] {
+    guard let node = reader.value(fields, "objectives") else { return [] }
+    let items: [YAMLNode]
+    if case .scalar = node.content { items = [node] } else { items = reader.sequence(node, key: "objectives") ?? [] }
+    var numbers: [Int] = []
+    for item in items {
+      guard let n = item.integer else {
+        reader.error(item, "'objectives' lists objectives by number (1 is the first in the front matter), found '\(item.string ?? "?")'")
+        continue
+      }
+      if n >= 1, n <= objectiveCount {
+        numbers.append(n)
+      } else if objectiveCount == 0 {
+        reader.error(item, "the lesson has no 'objectives' in its front matter for this question to check")
+      } else {
+        reader.error(item, "objective \(n) does not exist: the lesson lists \(objectiveCount) objective\(objectiveCount == 1 ? "" : "s")")
+      }
+    }
+    return numbers
   }
 
   /// A list of slugs such as `tags` or `assesses`; a value that is not a slug is kept, with a warning.

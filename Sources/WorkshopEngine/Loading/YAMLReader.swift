@@ -234,7 +234,7 @@ func isBlank(_ text: String) -> Bool {
 // MARK: - Suggestions
 
 /// The candidate nearest to `word` by edit distance, when near enough to be a likely typo.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
   let lowered = word.lowercased()
   var best: (String, Int)?
   for candidate in candidates {

@@ -17,6 +17,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     case questionShown = "question-shown"
     case hintShown = "hint-shown"
     case answerSubmitted = "answer-submitted"
+    /// In exam mode, an answer given before the attempt is submitted: it can still be changed,
+    /// counts for nothing, and is replaced by an answer-submitted event when the learner submits.
+    case answerHeld = "answer-held"
     case questionSkipped = "question-skipped"
     case lessonCompleted = "lesson-completed"
     /// The questions drawn for this learner from an assessment's pool, in the order asked.

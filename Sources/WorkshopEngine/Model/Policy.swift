@@ -24,11 +24,17 @@ public struct Policy: Sendable, Hashable, Codable {
   /// The probability of recall `workshop review` schedules this course's cards for; nil keeps
   /// the scheduler's default (0.9). A learner's own setting wins over it.
   public var reviewRetention: Double?
+  /// How many times a course's assessment may be taken again after the first attempt
+  /// (`RetakeRule`). Ordinary lessons can always be taken again.
+  public var retakes: Int
+  /// Seconds to wait after an assessment attempt ends before the next may begin.
+  public var retakeAfter: Double
 
   public init(
     mode: Mode = .learn, attempts: Int = 2, creditPerAttempt: [Double] = [1.0, 0.5],
     hintCost: Double = 0, hintsAllowed: Bool = true, skipAllowed: Bool = true,
-    passMark: Double = 0.7, shuffle: Bool = true, reviewRetention: Double? = nil
+    passMark: Double = 0.7, shuffle: Bool = true, reviewRetention: Double? = nil,
+    retakes: Int = 2, retakeAfter: Double = 0
   ) {
     self.mode = mode
     self.attempts = attempts
@@ -39,6 +45,8 @@ public struct Policy: Sendable, Hashable, Codable {
     self.passMark = passMark
     self.shuffle = shuffle
     self.reviewRetention = reviewRetention
+    self.retakes = retakes
+    self.retakeAfter = retakeAfter
   }
 
   public static let `default` = Policy()

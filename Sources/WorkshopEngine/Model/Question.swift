@@ -13,6 +13,9 @@ public struct Question: Sendable, Hashable {
   /// Topics (from the lessons' `teaches` lists) that this question tests; used on assessment
   /// questions so lint can check that every tested topic is taught.
   public var assesses: [String]
+  /// The lesson objectives (1-based, in the front matter's order) this question checks: the
+  /// lesson's summary ticks off an objective from them (`ObjectiveCheck`).
+  public var objectives: [Int]
   /// Strings that lint grades as a proof of the answer key (short answer and numeric only).
   public var examples: Examples?
   /// Line of the opening fence in the lesson file.
@@ -23,8 +26,9 @@ public struct Question: Sendable, Hashable {
   public init(
     id: String, prompt: String, points: Double = 1, body: Body, explanation: String,
     hints: [String] = [], tags: [String] = [], examples: Examples? = nil, line: Int = 0,
-    digest: String = "", assesses: [String] = []
+    digest: String = "", assesses: [String] = [], objectives: [Int] = []
   ) {
+    self.objectives = objectives
     self.id = id
     self.prompt = prompt
     self.points = points

@@ -63,10 +63,14 @@ public struct Grade: Sendable, Hashable, Codable {
   public var credit: Double
   /// Feedback for what was chosen or typed, most specific first.
   public var feedback: [String]
+  /// For a choice question, the choice (canonical index) each line of `feedback` is about, so a
+  /// front end can name it by the letter the learner saw; nil for other question types.
+  public var feedbackChoices: [Int]?
 
-  public init(outcome: Outcome, credit: Double, feedback: [String] = []) {
+  public init(outcome: Outcome, credit: Double, feedback: [String] = [], feedbackChoices: [Int]? = nil) {
     self.outcome = outcome
     self.credit = credit
     self.feedback = feedback
+    self.feedbackChoices = feedbackChoices
   }
 }

@@ -154,6 +154,11 @@ public struct QuestionRecord: Sendable, Codable, Hashable {
   public var raw: String?
   public var response: Response?
   public var seconds: Double = 0
+  /// An exam answer not submitted yet (answer-held), as parsed and as typed, with the seconds it
+  /// took: it becomes the answer when the attempt is submitted.
+  public var held: Response?
+  public var heldRaw: String?
+  public var heldSeconds: Double?
 
   public init() {}
 
@@ -229,7 +234,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
       if attempt == 0 || attemptCompleted { newAttempt() }
       draws.removeAll { $0.attempt == attempt }
       draws.append(DrawRecord(attempt: attempt, questions: event.questions ?? [], seed: event.seed))
-    case .hintShown, .answerSubmitted, .questionSkipped:
+    case .hintShown, .answerSubmitted, .answerHeld, .questionSkipped:
       // A completed attempt's answers are final: answering again means a new attempt.
       if attempt == 0 || attemptCompleted { newAttempt() }
       guard let questionID = event.question else { return }
@@ -272,7 +277,15 @@ public struct LessonRecord: Sendable, Codable, Hashable {
       if let earned = event.earned { record.bestEarned = max(record.bestEarned ?? earned, earned) }
       record.raw = event.raw
       record.response = event.response
+      record.held = nil
+      record.heldRaw = nil
+      record.heldSeconds = nil
       position = Position(kind: .question, itemID: questionID, finished: record.settled)
+    case .answerHeld:
+      record.held = event.response
+      record.heldRaw = event.raw
+      record.heldSeconds = event.seconds
+      position = Position(kind: .question, itemID: questionID, finished: false)
     case .questionSkipped:
       record.skipped = true
       position = Position(kind: .question, itemID: questionID, finished: true)

@@ -24,6 +24,9 @@ public struct LessonState: Sendable, Hashable {
   /// Current attempt number (0: never started).
   public var attempt: Int
   public var completions: [LessonCompletion]
+  /// The questions drawn for each attempt of a lesson with `draw`, so a retake can prefer the
+  /// ones not asked before.
+  public var draws: [DrawRecord]
   /// Passed in any attempt: what course completion counts.
   public var everPassed: Bool
   public var bestScore: Double?
@@ -89,7 +92,8 @@ public enum ProgressDeriver {
       }
       answers[id] = answer
       earned += QuestionStanding(answer).earned
-      if answer.settled || answer.attemptsUsed >= maxAttempts { finished.insert(id) }
+      // An exam answer held for submission counts as answered: the learner moves past it.
+      if answer.settled || answer.attemptsUsed >= maxAttempts || answer.held != nil { finished.insert(id) }
     }
 
     let total: Int
@@ -120,7 +124,7 @@ public enum ProgressDeriver {
     return LessonState(
       lessonID: lesson.id, status: status, resumeItemID: resume, questionIDs: questionIDs,
       answers: answers, changedQuestionIDs: changed, finishedQuestionIDs: finished,
-      attempt: rec.attempt, completions: rec.completions,
+      attempt: rec.attempt, completions: rec.completions, draws: rec.draws,
       everPassed: rec.completions.contains { $0.passed }, bestScore: rec.completions.map(\.score).max(),
       earned: earned, possible: possible, seconds: rec.seconds, lastActivity: rec.lastActivity)
   }

@@ -205,6 +205,9 @@ extension BinaryOut {
     optional(q.raw) { $0.string($1) }
     optional(q.response) { $0.response($1) }
     double(q.seconds)
+    optional(q.held) { $0.response($1) }
+    optional(q.heldRaw) { $0.string($1) }
+    optional(q.heldSeconds) { $0.double($1) }
   }
 }
 
@@ -303,6 +306,9 @@ extension BinaryIn {
     q.raw = try optional { (r) throws(Malformed) in try r.string() }
     q.response = try optional { (r) throws(Malformed) in try r.response() }
     q.seconds = try double()
+    q.held = try optional { (r) throws(Malformed) in try r.response() }
+    q.heldRaw = try optional { (r) throws(Malformed) in try r.string() }
+    q.heldSeconds = try optional { (r) throws(Malformed) in try r.double() }
     return q
   }
 }

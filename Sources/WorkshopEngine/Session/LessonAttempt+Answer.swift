@@ -6,9 +6,14 @@ extension LessonAttempt {
     /// The current item is a page.
     case notAQuestion
     case alreadyDone
+    /// The attempt is being read again (`isReview`): nothing is taken.
+    case reviewing
     /// The text could not be read as an answer to this question; no attempt was used.
     case unreadable(message: String)
     case graded(GradedAnswer)
+    /// Exam mode: the answer is kept, ungraded, until the attempt is submitted.
+    /// `replaced`: it changed an answer given before.
+    case held(question: Question, replaced: Bool, journaling: Journaling)
   }
 
   public struct GradedAnswer: Sendable {
@@ -32,7 +37,9 @@ extension LessonAttempt {
   /// Grades `text` for the current question. `raw` is the line as typed, kept in the journal.
   public mutating func answer(_ text: String, raw: String) -> AnswerStep {
     guard case .question(let q) = current else { return .notAQuestion }
+    if isReview { return .reviewing }
     let p = presentation(q)
+    if holdsAnswers { return hold(text, raw: raw, for: q, presentation: p) }
     let graded: QuestionStep.GradedAnswer
     switch QuestionStep.answer(text, to: q, presentation: p, standing: standing(q), policy: policy) {
     case .alreadyDone: return .alreadyDone
@@ -63,6 +70,7 @@ extension LessonAttempt {
   public enum HintStep: Sendable {
     case notAQuestion
     case alreadyDone
+    case reviewing
     case hintsOff
     case noHints
     case noMoreHints
@@ -72,6 +80,7 @@ extension LessonAttempt {
 
   public mutating func hint() -> HintStep {
     guard case .question(let q) = current else { return .notAQuestion }
+    if isReview { return .reviewing }
     switch QuestionStep.hint(for: q, standing: standing(q), policy: policy) {
     case .alreadyDone: return .alreadyDone
     case .hintsOff: return .hintsOff
@@ -102,11 +111,11 @@ extension LessonAttempt {
   /// it (it comes back once before the lesson ends) and a second skip is final; without it, as
   /// in a live room, every skip is final.
   public mutating func skip(forLater: Bool = false, seconds: @autoclosure () -> Double = 0) -> SkipStep {
-    guard case .question(let q) = current else { return .movedOn(advance(seconds: seconds())) }
+    guard case .question(let q) = current, !isReview else { return .movedOn(advance(seconds: seconds())) }
     switch QuestionStep.skip(standing: standing(q), policy: policy) {
     case .alreadyDone: return .movedOn(advance(seconds: seconds()))
     case .skipOff: return .skipOff
-    case .skipped where forLater && !postponed.contains(q.id) && !revisiting:
+    case .skipped where holdsAnswers || (forLater && !postponed.contains(q.id) && !revisiting):
       postponed.insert(q.id)
       return .postponed(then: advance(seconds: seconds()))
     case .skipped(let standing):

@@ -27,13 +27,19 @@ public struct LessonAttempt: Sendable {
   public internal(set) var postponed: Set<String> = []
   /// The attempt has reached its end once and is going back over the questions left open.
   public internal(set) var revisiting = false
+  /// A finished attempt opened to read again (`LessonOpening.review`): the pages and the
+  /// learner's answers are shown as they were, nothing can be answered and nothing is journaled.
+  public internal(set) var isReview = false
+  /// Exam questions the learner marked to look at again before submitting.
+  public internal(set) var flagged: Set<String> = []
 
   public var policy: Policy { lesson.policy }
 
   /// `drawn`: the questions drawn for this attempt of a lesson with `draw`.
   public init(
     courseID: String, lesson: Lesson, learner: String, drawn: [String]? = nil,
-    standings: [String: QuestionStanding] = [:], clock: @escaping @Sendable () -> Date
+    standings: [String: QuestionStanding] = [:], reviewing: Bool = false,
+    clock: @escaping @Sendable () -> Date
   ) {
     self.courseID = courseID
     self.lesson = lesson
@@ -44,6 +50,7 @@ public struct LessonAttempt: Sendable {
     self.standings = standings
     self.shownAt = clock()
     self.result = nil
+    self.isReview = reviewing
   }
 
   /// The items in the order this learner meets them. With a draw: the pages before the first
@@ -119,6 +126,7 @@ public struct LessonAttempt: Sendable {
   public mutating func show(navigated: Bool = true) -> ShowStep {
     guard let item = current else { return ShowStep(item: nil, journaling: Journaling()) }
     var journaling = Journaling()
+    if isReview { return ShowStep(item: item, journaling: journaling) }
     switch item {
     case .page(let page):
       if navigated {
@@ -136,8 +144,18 @@ public struct LessonAttempt: Sendable {
   /// Moves on: to the next item, or to the end of the lesson after the last one. An open
   /// question must be answered (or skipped) first.
   public mutating func advance(seconds: @autoclosure () -> Double = 0) -> AdvanceStep {
-    if case .question(let q) = current, !isDone(q), !postponed.contains(q.id) || revisiting {
-      return .answerFirst(skipAllowed: policy.skipAllowed, hintLeft: standing(q).hintsLeft(q, policy: policy) > 0)
+    if isReview {
+      guard index + 1 < items.count else { return .reviewEnded }
+      index += 1
+      return .shown(show())
+    }
+    if case .question(let q) = current, !isAnswered(q) {
+      // Left for later, a question may be passed over once; in an exam, also on the way back to
+      // submitting, where the unanswered ones are listed.
+      let mayLeave = holdsAnswers ? revisiting || postponed.contains(q.id) : postponed.contains(q.id) && !revisiting
+      if !mayLeave {
+        return .answerFirst(skipAllowed: policy.skipAllowed, hintLeft: standing(q).hintsLeft(q, policy: policy) > 0)
+      }
     }
     // Going back over postponed questions: straight to the next one left, or the end.
     if revisiting { return .finished(finish(seconds: seconds())) }
@@ -164,6 +182,8 @@ public struct LessonAttempt: Sendable {
     result = nil
     postponed = []
     revisiting = false
+    isReview = false
+    flagged = []
   }
 }
 
@@ -193,7 +213,7 @@ extension JournalEvent.Kind {
   /// finished lesson): they are saved before the reply is shown, so nothing shown is ever lost.
   public var mustBeDurableBeforeShowing: Bool {
     switch self {
-    case .answerSubmitted, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted, .sessionEnded,
+    case .answerSubmitted, .answerHeld, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted, .sessionEnded,
       .reviewAnswered:
       true
     case .sessionStarted, .lessonStarted, .pageViewed, .questionShown, .questionsDrawn:
@@ -214,4 +234,6 @@ public enum AdvanceStep: Sendable {
   case answerFirst(skipAllowed: Bool, hintLeft: Bool)
   case shown(ShowStep)
   case finished(LessonAttempt.FinishStep)
+  /// Reading a finished attempt again, past its last item.
+  case reviewEnded
 }

@@ -10,6 +10,10 @@ public struct QuestionStanding: Sendable, Hashable {
   public var earned: Double
   /// The latest answer, as the learner gave it.
   public var response: Response?
+  /// In exam mode, the answer given but not yet submitted (it may still change).
+  public var held: Response?
+  public var heldRaw: String?
+  public var heldSeconds: Double?
 
   public init(
     attempts: Int = 0, hints: Int = 0, skipped: Bool = false, outcome: Grade.Outcome? = nil,
@@ -30,6 +34,9 @@ public struct QuestionStanding: Sendable, Hashable {
       outcome: record.lastOutcome,
       earned: Scoring.counted(previous: record.bestEarned, answer: record.earned ?? 0),
       response: record.response)
+    held = record.held
+    heldRaw = record.heldRaw
+    heldSeconds = record.heldSeconds
   }
 
   /// Nothing left to ask: skipped, answered right, or out of attempts.
@@ -56,6 +63,9 @@ public struct QuestionStanding: Sendable, Hashable {
     self.outcome = outcome
     self.response = response
     skipped = false
+    held = nil
+    heldRaw = nil
+    heldSeconds = nil
   }
 
   /// After hint `number` (1-based) was shown.

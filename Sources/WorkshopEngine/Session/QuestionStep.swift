@@ -30,11 +30,17 @@ public enum QuestionStep {
     policy: Policy
   ) -> Answer {
     if standing.isDone(policy: policy) { return .alreadyDone }
-    let response: Response
     switch ResponseParser.parse(text, for: question, presentation: presentation) {
     case .failure(let error): return .unreadable(message: error.message)
-    case .success(let r): response = r
+    case .success(let response):
+      return .graded(grade(response, to: question, standing: standing, policy: policy))
     }
+  }
+
+  /// Grades and scores a response already read (an exam answer held until submission).
+  public static func grade(
+    _ response: Response, to question: Question, standing: QuestionStanding, policy: Policy
+  ) -> GradedAnswer {
     let grade = Grader.grade(question, response)
     let attempt = standing.attempts + 1
     let earned = Scoring.earned(
@@ -42,8 +48,7 @@ public enum QuestionStep {
       policy: policy)
     var after = standing
     after.recordAnswer(outcome: grade.outcome, response: response, earned: earned)
-    return .graded(
-      GradedAnswer(response: response, grade: grade, attempt: attempt, earned: earned, standing: after))
+    return GradedAnswer(response: response, grade: grade, attempt: attempt, earned: earned, standing: after)
   }
 
   public enum Hint: Sendable, Hashable {

@@ -19,6 +19,15 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
   }
 }
 
+/// `flag` is a command only in exam mode (`LessonAttempt.holdsAnswers`), where answers can
+/// still change: elsewhere it is an ordinary answer. Live rooms have no exam navigation.
+enum ExamWord {
+  static func isFlag(_ line: String) -> Bool {
+    let word = line.trimmingWhitespace().lowercased()
+    return word == "flag" || word == ":flag"
+  }
+}
+
 /// What one typed line means.
 public enum LineInput: Sendable, Hashable {
   case empty

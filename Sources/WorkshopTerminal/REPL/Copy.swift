@@ -1,3 +1,4 @@
+import Foundation
 import WorkshopEngine
 
 /// What the session says, kept together so it can be read and reviewed as prose.
@@ -6,13 +7,32 @@ package enum Copy {
   static let askName = "What shall I call you? Type your name and press Enter."
   static let whoIsLearning = "Who is learning today?"
   static let pickLearnerHint = "Type your number or your name, or new to add a learner."
+  static func pickOnlyLearnerHint(_ name: String) -> String {
+    "Press Enter to go on as \(name), or type new to add a learner."
+  }
   static let menuPick = "Type a lesson number or id to open it, or press Enter to start with the first lesson not yet passed. Type help for all commands."
   static let pickLessonFirst = "Pick a lesson first: type its number or id."
   static let saved = "Your progress is saved. See you next time."
   static let progressSaved = "Your progress is saved."
   static let atStart = "This is the start of the lesson."
   static let confirmRestart = "Start this lesson over? Your earlier answers stay in your journal but no longer count. Type yes to start over, anything else to stay."
+  static let confirmRestartKeepingBest = "Take this lesson again? Your best result so far is kept; the new attempt starts with nothing answered. Type yes to start over, anything else to stay."
   static let restartCancelled = "Staying where you are."
+  static let readingOnly = "You are reading this lesson again, so answers are not taken and your result stays as it is. Type restart to take it again, or press Enter to go on."
+  static let notAnsweredInReview = "You did not answer this question in your last attempt (or it has changed since). Press Enter to go on."
+  static let restartToRetake = "Type restart to take it again."
+  static let answerHeld = "Answer saved. You can change it until you submit the assessment."
+  static let answerChanged = "Answer changed. You can change it until you submit the assessment."
+  static let changeHeld = "Type another answer to change it, flag to mark it for a second look, or press Enter to go on."
+  static let flaggedNote = "You flagged this question to look at again."
+  static let flagSet = "Flagged: this question is listed before you submit, so you can come back to it."
+  static let flagCleared = "Flag removed."
+  static let flagOnlyInExam = "Flags are for exam questions, where answers can change until you submit."
+  static let postponedInExam = "Left unanswered for now: it is listed before you submit, so you can come back to it."
+  static let objectivesResultTitle = "What you showed of this lesson's objectives:"
+  static let beforeSubmitTitle = "Before you submit"
+  static let examHelp = "In this exam: flag marks a question to look at again; after the last question you can go back to any question by its number, then type submit to hand in your answers."
+
   static let restarted = "The lesson starts over."
   static let lessonOver = "This lesson is finished. Press Enter to go on, restart to take it again, or menu."
   static let noQuestionHere = "There is no question on this page. Press Enter to go on."
@@ -29,8 +49,8 @@ package enum Copy {
   static let postponed = "Left for later: this question comes back once before the lesson ends."
   static let skipAgainIsFinal = "Answer it now, or skip again to leave it unanswered (no points)."
   static let youSkipped = "You skipped this question."
-  static let examHeld = "Your answer is saved. Feedback comes at the end of the assessment."
-  static let examNote = "Exam mode: one attempt per question, and feedback comes at the end."
+  static let examHeld = "Your answer is submitted. Feedback comes at the end of the assessment."
+  static let examNote = "Exam mode: no feedback until the end. You can go back and change your answers until you submit them."
   static let examResults = "Your answers"
   static let missedTitle = "Questions to look at again"
   static let questionWord = "Question"
@@ -117,6 +137,98 @@ package enum Copy {
     "If your answer is the word \(word), type =\(word)."
   }
 
+  static func readingAgain(_ status: String) -> String {
+    "You have finished this lesson (\(status)). You are reading it again: your answers are shown as you gave them, and nothing here changes your result."
+  }
+
+  static func readingDone(_ title: String) -> String { "End of your reading of \(title)." }
+
+  /// `retakes`: retakes still allowed now, the next one included.
+  static func retakesLeftAfter(_ retakes: Int) -> String {
+    retakes == 1 ? "You may take it once more." : "You may take it \(retakes) more times."
+  }
+
+  static func retakeUses(left: Int) -> String {
+    left == 0 ? "This is your last attempt at it." : "After this attempt you may take it \(left) more time\(left == 1 ? "" : "s")."
+  }
+
+  static func noRetakesLeft(_ attempts: Int) -> String {
+    "You have used all \(attempts) attempts the course allows at this assessment, so it cannot be taken again. Your best result counts."
+  }
+
+  static func retakeNotBefore(_ when: String) -> String {
+    "You can take it again from \(when). Until then, revisit the lessons it covers."
+  }
+
+  /// A moment for the learner: UTC to the minute, as `2026-12-01 14:05 UTC`.
+  static func moment(_ date: Date) -> String {
+    let iso = Timestamp.format(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.up)))
+    return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5)) + " UTC"
+  }
+
+  static func objectiveWord(_ standing: ObjectiveResult.Standing) -> String {
+    switch standing {
+    case .shown: "Shown"
+    case .notYet: "Not shown yet"
+    case .notChecked: "Not checked"
+    }
+  }
+
+  static func objectiveNote(_ standing: ObjectiveResult.Standing, missed: [Int]) -> String {
+    switch standing {
+    case .shown: return ""
+    case .notChecked: return " (no question in this attempt checks it)"
+    case .notYet:
+      guard !missed.isEmpty else { return "" }
+      return " (look again at question\(missed.count == 1 ? "" : "s") \(numberList(missed)))"
+    }
+  }
+
+  static func partCredit(earned: Double, of points: Double) -> String {
+    "It earns \(number(earned)) of \(number(points)) point\(points == 1 ? "" : "s"): later attempts and hints earn less."
+  }
+
+  static func yourAnswerSoFar(_ text: String) -> String { "Your answer so far: \(text)" }
+
+  static func answeredCount(_ answered: Int, of total: Int) -> String {
+    "You have answered \(answered) of \(total) question\(total == 1 ? "" : "s")."
+  }
+
+  static func numberList(_ numbers: [Int]) -> String {
+    let words = numbers.map(String.init)
+    guard words.count > 1 else { return words.first ?? "" }
+    return words.dropLast().joined(separator: ", ") + " and " + words.last!
+  }
+
+  static func unansweredList(_ numbers: [Int]) -> String {
+    (numbers.count == 1 ? "No answer yet: question " : "No answer yet: questions ") + numberList(numbers)
+      + ". If you submit now, \(numbers.count == 1 ? "it scores" : "they score") no points."
+  }
+
+  static func flaggedList(_ numbers: [Int]) -> String {
+    (numbers.count == 1 ? "Flagged to look at again: question " : "Flagged to look at again: questions ")
+      + numberList(numbers) + "."
+  }
+
+  static func submitInstruction(_ count: Int) -> String {
+    "Type a question number (1 to \(count)) to go back to it, or submit to hand in your answers. Once submitted, answers cannot be changed."
+  }
+
+  static func noSuchQuestion(_ n: Int, count: Int) -> String {
+    "There is no question \(n): type a number from 1 to \(count), or submit."
+  }
+
+  static func resumedStanding(attempts: Int, of total: Int, hints: Int) -> String {
+    var parts: [String] = []
+    if attempts > 0 {
+      let left = total - attempts
+      parts.append("you have used \(attempts) of \(total) attempts" + (left == 1 ? ", so the next is your last" : ""))
+    }
+    if hints > 0 { parts.append("you have seen \(hints) hint\(hints == 1 ? "" : "s")") }
+    let text = parts.joined(separator: " and ")
+    return text.prefix(1).uppercased() + text.dropFirst() + " on this question."
+  }
+
   static func resuming(_ position: String) -> String { "Picking up where you left off: \(position)." }
 
   static func stillOpen(_ n: Int) -> String {
@@ -138,6 +250,10 @@ package enum Copy {
   static let rightMatches = "The right matches:"
 
   static func hintLabel(_ n: Int, of total: Int) -> String { "Hint \(n) of \(total):" }
+
+  static func hintCostBefore(_ cost: Double) -> String {
+    "A hint costs \(percent(cost)) of this question's points."
+  }
 
   static func hintCost(_ cost: Double) -> String {
     "Each hint takes \(percent(cost)) of this question's points."
@@ -203,7 +319,9 @@ package enum Copy {
     "\(passed) of \(total) lessons passed" + (completed ? "; course completed." : ".")
   }
 
-  static func lessonDone(_ title: String) -> String { "End of lesson: \(title)" }
+  static func lessonDone(_ title: String, assessment: Bool = false) -> String {
+    (assessment ? "End of assessment: " : "End of lesson: ") + title
+  }
 
   static func score(earned: Double, total: Double, share: Double) -> String {
     "Score: \(number(earned)) of \(number(total)) points (\(percent(share)))."

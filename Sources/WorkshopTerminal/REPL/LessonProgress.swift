@@ -15,10 +15,12 @@ struct LessonProgress: Sendable {
   /// Active time in the current attempt, in seconds.
   var attemptSeconds = 0.0
   var lastActivity: String? = nil
+  var state: LessonState
 
   init(course: Course, lesson: Lesson, summary: JournalSummary) {
     let record = summary.lesson(course: course.id, lesson: lesson.id)
     let state = ProgressDeriver.state(of: lesson, record: record)
+    self.state = state
     status = state.status
     resumeItemID = state.resumeItemID
     attempt = state.attempt
@@ -27,6 +29,11 @@ struct LessonProgress: Sendable {
     records = state.answers.mapValues(QuestionStanding.init)
     let earlier = state.completions.reduce(0) { $0 + ($1.seconds ?? 0) }
     attemptSeconds = max(0, state.seconds - earlier)
+  }
+
+  /// Questions drawn for attempts before `attempt`: a new draw avoids them where it can.
+  func drawnBefore(attempt: Int) -> Set<String> {
+    Set(state.draws.filter { $0.attempt < attempt }.flatMap(\.questions))
   }
 
   var isInProgress: Bool {

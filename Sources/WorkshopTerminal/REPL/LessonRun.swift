@@ -9,6 +9,10 @@ struct LessonRun {
   var number: Int
   var attempt: LessonAttempt
   var confirmingRestart = false
+  /// Exam mode, after the last question: the next line submits, goes back, or is explained.
+  var confirmingSubmit = false
+  /// Reading a finished attempt: whether `restart` may begin a new one now.
+  var retake: RetakeRule.Decision?
   /// After the end-of-lesson summary: Enter moves on to `next` (or the menu).
   var finished = false
   /// The command word the learner just typed at a free-text question, if any: a refusal of that

@@ -6,14 +6,18 @@ extension SessionController {
 
   // MARK: - Opening
 
-  /// Opens a lesson: resumes the current attempt where it stopped, or begins a new one.
+  /// Opens a lesson as the engine decides (`LessonOpening`): resumes the current attempt where
+  /// it stopped, begins a new one, or shows a finished attempt again to read.
   mutating func openLesson(course: Course, lesson: Lesson, out: inout SessionOutput) {
     let progress = progress(course: course, lesson: lesson)
     let number = (course.lessons.firstIndex { $0.id == lesson.id } ?? 0) + 1
     let fresh: Bool
-    switch progress.status {
-    case .notStarted, .passed, .notPassed: fresh = true
-    case .inProgress: fresh = false
+    switch LessonOpening.decide(lesson: lesson, state: progress.state, now: clock()) {
+    case .review(let retake):
+      openForReading(course: course, lesson: lesson, number: number, progress: progress, retake: retake, out: &out)
+      return
+    case .begin: fresh = true
+    case .resume: fresh = false
     }
     if fresh {
       emit(
@@ -24,7 +28,10 @@ extension SessionController {
     }
     var drawn = fresh ? nil : progress.drawn
     if let count = lesson.draw, drawn == nil {
-      drawn = draw(course: course, lesson: lesson, count: count, attempt: progress.attempt + (fresh ? 1 : 0), out: &out)
+      let attempt = progress.attempt + (fresh ? 1 : 0)
+      drawn = draw(
+        course: course, lesson: lesson, count: count, attempt: attempt,
+        seen: progress.drawnBefore(attempt: attempt), out: &out)
     }
     var run = LessonRun(
       course: course, number: number,
@@ -41,9 +48,11 @@ extension SessionController {
       out.say(style(Copy.objectivesTitle, .bold))
       for objective in lesson.objectives { out.say(wrapped("- " + clean(objective, newlines: false), indent: 2)) }
     }
-    if !fresh, progress.resumeItemID == nil, !run.questions.isEmpty, run.questions.allSatisfy({ run.isDone($0) }) {
+    if !fresh, progress.resumeItemID == nil, !run.questions.isEmpty,
+      run.questions.allSatisfy({ run.attempt.isAnswered($0) })
+    {
       // Every answer was saved but the lesson was never closed (the session stopped before the
-      // last Enter): close it now, straight to the summary.
+      // last Enter): close it now, straight to the summary (or, in an exam, to submitting).
       out.blank()
       let step = run.attempt.finish(seconds: attemptSeconds(course: course, lesson: lesson))
       render(step, run: &run, out: &out)
@@ -53,6 +62,12 @@ extension SessionController {
     if !fresh {
       run.index = run.attempt.resumeIndex(at: progress.resumeItemID)
       out.say(wrapped(Copy.resuming(position(run, run.index))))
+      if case .question(let q) = run.current, !run.isDone(q) {
+        let standing = run.record(q)
+        if standing.attempts > 0 || standing.hints > 0 {
+          out.say(wrapped(Copy.resumedStanding(attempts: standing.attempts, of: run.policy.effectiveAttempts, hints: standing.hints)))
+        }
+      }
     }
     out.blank()
     show(&run, out: &out, navigated: true)
@@ -61,11 +76,12 @@ extension SessionController {
 
   /// Assessment with `draw`: the same learner and attempt always get the same questions, and
   /// the draw is journaled so a resumed session asks exactly those.
-  mutating func draw(course: Course, lesson: Lesson, count: Int, attempt: Int, out: inout SessionOutput)
-    -> [String]
-  {
+  mutating func draw(
+    course: Course, lesson: Lesson, count: Int, attempt: Int, seen: Set<String>, out: inout SessionOutput
+  ) -> [String] {
     let result = AssessmentDraw.draw(
-      from: lesson, count: count, learner: learnerKey, courseID: course.id, attempt: max(1, attempt))
+      from: lesson, count: count, learner: learnerKey, courseID: course.id, attempt: max(1, attempt),
+      seen: seen)
     emit(
       &out,
       JournalEvent(
@@ -87,6 +103,11 @@ extension SessionController {
       } else {
         out.say(Copy.restartCancelled)
       }
+      return
+    }
+    if run.confirmingSubmit, submitInput(input, line: line, run: &run, out: &out) { return }
+    if run.attempt.holdsAnswers, ExamWord.isFlag(line) {
+      flag(&run, out: &out)
       return
     }
     if run.finished {
@@ -119,11 +140,13 @@ extension SessionController {
       showMenu(&out)
     case .command(.progress):
       showProgress(&out)
+      // A question is shown again under the list, so the learner can answer it there.
+      if case .question = run.current { show(&run, out: &out, navigated: false) }
     case .command(.restart):
-      run.confirmingRestart = true
-      out.say(wrapped(Copy.confirmRestart))
+      askToRestart(&run, out: &out)
     case .command(.help):
       showHelp(&out, inLesson: true)
+      if run.attempt.holdsAnswers { out.say(wrapped(Copy.examHelp)) }
     case .command(.quit):
       quit(&out)
     case .unknownCommand(let word):
@@ -143,11 +166,17 @@ extension SessionController {
         showMenu(&out)
       }
     case .command(.restart):
-      openLesson(course: run.course, lesson: run.lesson, out: &out)
+      askToRestart(&run, out: &out)
     case .command(.back), .command(.hint), .command(.skip):
       out.say(Copy.lessonOver)
     case .command(.repeat):
       finishSummary(run, score: nil, out: &out)
+    case .command(.progress):
+      // The end of the lesson stays where it was: Enter, restart and menu still apply to it.
+      showProgress(&out)
+      out.say(wrapped(Copy.lessonOver))
+    case .command(.help):
+      showHelp(&out, inLesson: true)
     default:
       mode = .menu
       menuInput(line, &out)
@@ -173,6 +202,15 @@ extension SessionController {
       render(shown, run: run, out: &out)
     case .finished(let finish):
       render(finish, run: &run, out: &out)
+    case .reviewEnded:
+      run.finished = true
+      out.say(wrapped(Copy.readingDone(clean(run.lesson.title, newlines: false)), .heading))
+      if let retake = run.retake { out.say(wrapped(retakeNote(retake, lesson: run.lesson))) }
+      if let next = run.nextLesson, let number = run.course.lessons.firstIndex(where: { $0.id == next.id }) {
+        out.say(wrapped(Copy.whatNext(number: number + 1, of: run.lessonCount, title: clean(next.title, newlines: false), minutes: next.estimatedMinutes)))
+      } else {
+        out.say(wrapped(Copy.lastLessonDone))
+      }
     }
   }
 
@@ -184,11 +222,15 @@ extension SessionController {
         lessonDigest: run.lesson.digest))
     var drawn: [String]? = nil
     if let count = run.lesson.draw {
-      let attempt = progress(course: run.course, lesson: run.lesson).attempt
-      drawn = draw(course: run.course, lesson: run.lesson, count: count, attempt: max(1, attempt), out: &out)
+      let progress = progress(course: run.course, lesson: run.lesson)
+      drawn = draw(
+        course: run.course, lesson: run.lesson, count: count, attempt: max(1, progress.attempt),
+        seen: progress.drawnBefore(attempt: progress.attempt), out: &out)
     }
     run.attempt.restart(drawn: drawn)
     run.finished = false
+    run.confirmingSubmit = false
+    run.retake = nil
     out.say(Copy.restarted)
     out.blank()
     show(&run, out: &out, navigated: true)
@@ -205,8 +247,17 @@ extension SessionController {
     case .alreadyDone:
       out.say(Copy.alreadyAnswered)
       return
+    case .reviewing:
+      out.say(wrapped(Copy.readingOnly))
+      return
     case .unreadable(let message):
       out.say(wrapped(clean(message, newlines: false) + " " + Copy.noAttemptUsed))
+      return
+    case .held(_, let replaced, let journaling):
+      emit(&out, journaling)
+      out.say(wrapped(replaced ? Copy.answerChanged : Copy.answerHeld))
+      out.blank()
+      advance(&run, out: &out)
       return
     case .graded(let graded):
       answer = graded
@@ -220,8 +271,17 @@ extension SessionController {
       return
     }
     out.say(verdict(answer.grade.outcome))
-    for f in answer.grade.feedback where !f.isEmpty {
-      out.say(markdown(f))
+    if answer.grade.outcome == .correct, answer.earned < q.points - 1e-9 {
+      out.say(wrapped(Copy.partCredit(earned: answer.earned, of: q.points)))
+    }
+    for (k, f) in answer.grade.feedback.enumerated() where !f.isEmpty {
+      // Feedback on a choice names it by the letter the learner saw.
+      if let about = answer.grade.feedbackChoices, about.indices.contains(k) {
+        let letter = Copy.letter(answer.presentation.display(about[k]))
+        out.say(markdown((theme.plain ? "Choice \(letter): " : "\(letter): ") + f))
+      } else {
+        out.say(markdown(f))
+      }
     }
     if answer.done {
       if answer.grade.outcome != .correct {
@@ -247,6 +307,7 @@ extension SessionController {
     switch run.attempt.hint() {
     case .notAQuestion: out.say(Copy.noQuestionHere)
     case .alreadyDone: out.say(Copy.alreadyAnswered)
+    case .reviewing: out.say(wrapped(Copy.readingOnly))
     case .hintsOff: out.say(wrapped(Copy.hintsOff + escapeNote(run)))
     case .noHints: out.say(wrapped(Copy.noHints + escapeNote(run)))
     case .noMoreHints: out.say(wrapped(Copy.noMoreHints + escapeNote(run)))
@@ -254,7 +315,9 @@ extension SessionController {
       emit(&out, journaling)
       out.say(style(Copy.hintLabel(number, of: count), .accent))
       out.say(markdown(text))
-      if cost > 0 {
+      // The cost is told before the first hint (under the question) and once with it, not
+      // after every hint.
+      if cost > 0, number == 1 {
         out.say(footer(Copy.hintCost(cost)))
       }
     }
@@ -266,7 +329,7 @@ extension SessionController {
     case .movedOn(let step):
       render(step, run: &run, out: &out)
     case .postponed(let then):
-      out.say(wrapped(Copy.postponed))
+      out.say(wrapped(run.attempt.holdsAnswers ? Copy.postponedInExam : Copy.postponed))
       out.blank()
       render(then, run: &run, out: &out)
     case .skipOff:
@@ -311,9 +374,21 @@ extension SessionController {
       }
       let record = run.record(q)
       if record.isDone(policy: run.policy) {
-        reviewAnswer(q, p, record: record, exam: run.isExam, out: &out)
+        reviewAnswer(q, p, record: record, exam: run.isExam && !run.attempt.isReview, out: &out)
+      } else if let held = record.held {
+        let said = clean(ResponseParser.describe(held, for: q, presentation: p), newlines: false)
+        out.say(wrapped(Copy.yourAnswerSoFar(said)))
+        if run.attempt.flagged.contains(q.id) { out.say(wrapped(Copy.flaggedNote)) }
+        out.say(footer(Copy.changeHeld))
       } else {
-        out.say(footer(Copy.instruction(q.kind)))
+        if run.attempt.flagged.contains(q.id) { out.say(wrapped(Copy.flaggedNote)) }
+        if run.attempt.isReview {
+          out.say(footer(Copy.notAnsweredInReview))
+        } else if run.policy.hintsAllowed, run.policy.hintCost > 0, record.hints < q.hints.count, !run.isExam {
+          out.say(footer(Copy.instruction(q.kind) + " " + Copy.hintCostBefore(run.policy.hintCost)))
+        } else {
+          out.say(footer(Copy.instruction(q.kind)))
+        }
       }
     }
   }
@@ -453,7 +528,18 @@ extension SessionController {
     case .finished(let score, let seconds, let journaling):
       emit(&out, journaling)
       run.finished = true
+      run.confirmingSubmit = false
       finishSummary(run, score: score, seconds: seconds, out: &out)
+    case .awaitingSubmission(let unanswered, let flagged):
+      run.confirmingSubmit = true
+      if !out.text.hasSuffix("\n\n") { out.text += "\n" }
+      out.say(wrapped(Copy.beforeSubmitTitle, .heading))
+      let total = run.questions.count
+      out.say(wrapped(Copy.answeredCount(total - unanswered.count, of: total)))
+      if !unanswered.isEmpty { out.say(wrapped(Copy.unansweredList(unanswered))) }
+      if !flagged.isEmpty { out.say(wrapped(Copy.flaggedList(flagged))) }
+      out.blank()
+      out.say(footer(Copy.submitInstruction(total)))
     }
   }
 
@@ -461,11 +547,17 @@ extension SessionController {
     _ run: LessonRun, score: LessonScore?, seconds: Double = 0, out: inout SessionOutput
   ) {
     let title = clean(run.lesson.title, newlines: false)
-    out.say(wrapped(Copy.lessonDone(title), .heading))
+    out.say(wrapped(Copy.lessonDone(title, assessment: run.lesson.kind == .assessment), .heading))
     if let score {
       out.say(wrapped(Copy.score(earned: score.earned, total: score.possible, share: score.share)))
       out.say(style(Copy.passLine(passed: score.passed, mark: run.policy.passMark), score.passed ? [.success, .bold] : [.failure, .bold]))
       out.say(wrapped(Copy.timeTaken(seconds)))
+    }
+    let objectives = run.attempt.objectiveResults
+    if !objectives.isEmpty {
+      out.blank()
+      out.say(style(Copy.objectivesResultTitle, .bold))
+      for result in objectives { out.say(objectiveLine(result)) }
     }
     let missed = run.questions.enumerated().filter { run.record($0.element).outcome != .correct }
     if run.isExam {
@@ -515,6 +607,10 @@ extension SessionController {
     let passed = score?.passed ?? (state.lesson(run.lesson.id).map { if case .passed = $0.status { true } else { false } } ?? false)
     let steps = NextSteps(
       course: run.course, finished: run.lesson, passed: passed, missed: missed.map(\.element), state: state)
+    if run.lesson.kind == .assessment, !passed, let lessonState = state.lesson(run.lesson.id) {
+      out.say(wrapped(retakeNote(RetakeRule.newAttempt(at: run.lesson, state: lessonState, now: clock()), lesson: run.lesson)))
+      out.blank()
+    }
     if !steps.toRevisit.isEmpty {
       out.say(style(Copy.revisitTitle, .bold))
       for entry in steps.toRevisit { out.say(wrapped(lessonLine(entry), indent: 2)) }
@@ -530,6 +626,24 @@ extension SessionController {
     } else {
       out.say(wrapped(Copy.lastLessonDone))
     }
+  }
+
+  /// An objective ticked off: a mark (or, in `--plain`, a word) and the objective, wrapped under
+  /// itself.
+  func objectiveLine(_ result: ObjectiveResult) -> String {
+    let text = clean(result.objective, newlines: false)
+    let note = Copy.objectiveNote(result.standing, missed: result.missedQuestions)
+    if theme.plain { return wrapped(Copy.objectiveWord(result.standing) + ": " + text + note) }
+    let (mark, markStyle): (String, TextStyle) =
+      switch result.standing {
+      case .shown: ("✓", .success)
+      case .notYet: ("✗", .failure)
+      case .notChecked: ("·", .dim)
+      }
+    let lines = Wrapper.wrap(
+      [Span(text), Span(note, .dim)], width: contentWidth, first: [Span("  "), Span(mark, markStyle), Span(" ")],
+      rest: [Span("    ")])
+    return lines.map(theme.render).joined(separator: "\n")
   }
 
   private func lessonLine(_ entry: NextSteps.Entry) -> String {

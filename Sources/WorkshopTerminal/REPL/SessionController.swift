@@ -248,11 +248,13 @@ public struct SessionController {
     case .menu:
       return ["continue", "review"] + commands + menuEntries.map(\.lesson.id)
     case .lesson(let run):
-      if case .question(let q) = run.items[run.index] {
+      // Exam words are offered only where they mean something.
+      let exam = (run.attempt.holdsAnswers ? ["flag"] : []) + (run.confirmingSubmit ? ["submit"] : [])
+      if case .question(let q) = run.items[run.index], !run.confirmingSubmit {
         let p = run.presentation(q)
-        return commands + p.letters(for: q)
+        return commands + exam + p.letters(for: q)
       }
-      return commands
+      return commands + exam
     case .review(let run):
       if let attempt = run.current { return commands + attempt.presentation.letters(for: attempt.item.question) }
       return commands
@@ -268,13 +270,23 @@ public struct SessionController {
     for (i, l) in learners.enumerated() {
       out.say(theme.plain ? "\(i + 1). \(clean(l.name))." : "  \(i + 1). \(clean(l.name))")
     }
-    out.say(Copy.pickLearnerHint)
+    if learners.count == 1 {
+      out.say(wrapped(Copy.pickOnlyLearnerHint(clean(learners[0].name, newlines: false))))
+    } else {
+      out.say(Copy.pickLearnerHint)
+    }
   }
 
   mutating func pickLearner(_ line: String, _ out: inout SessionOutput) {
     let text = line.trimmingWhitespace()
     if text.isEmpty {
-      showLearners(&out)
+      // With one learner on this machine, Enter picks them, as the list says.
+      if learners.count == 1 {
+        mode = .waitingForLearner
+        out.request = .openLearner(learners[0].id)
+      } else {
+        showLearners(&out)
+      }
       return
     }
     switch LineInput.classify(text) {
