@@ -23,6 +23,8 @@ let package = Package(
     // Sending records to a Learning Record Store (workshop sync)
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    // Open Badges 3.0 credentials secured as VC-JWT (workshop export --format badge)
+    .package(url: "https://github.com/vapor/jwt-kit.git", "5.7.1"..<"6.0.0"),
   ],
   targets: [
     // MARK: System libraries (Debian -dev packages)
@@ -58,6 +60,7 @@ let package = Package(
       dependencies: [
         "WorkshopEngine",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "JWTKit", package: "jwt-kit"),
       ],
       swiftSettings: strictSettings
     ),
@@ -201,7 +204,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WorkshopSyncTests",
-      dependencies: ["WorkshopSync", "WorkshopTestSupport"],
+      dependencies: ["WorkshopSync", "WorkshopEngine", "WorkshopTestSupport"],
       swiftSettings: strictSettings
     ),
       // Serves a built-in course until killed; the restart tests SIGKILL it.

@@ -52,6 +52,45 @@ public enum SyncBenchmarks {
     return lines
   }
 
+  /// The learner's answer-to-feedback time (pty, as in `workshop-bench repl`) without `--sync`,
+  /// with it and Ralph answering, and with it and nothing listening at the endpoint.
+  public static func answerPath(binary: String, lessons: String, scratch: String, runs: Int = 20) -> [String] {
+    guard RalphLRS.isInstalled else { return ["sync-repl: skipped (\(RalphLRS.skipMessage))"] }
+    let lrs: RalphLRS
+    do {
+      lrs = try RalphLRS(folder: scratch + "/sync-repl-lrs")
+    } catch {
+      return ["sync-repl: skipped (\(error))"]
+    }
+    defer { lrs.stop() }
+    let credentials = [
+      "WORKSHOP_LRS_USERNAME": RalphLRS.username, "WORKSHOP_LRS_PASSWORD": RalphLRS.password, "HOME": scratch,
+    ]
+    let down = (try? RalphLRS.freePort()).map { "http://127.0.0.1:\($0)/xAPI/" } ?? "http://127.0.0.1:9/xAPI/"
+    let cases: [(String, [String], [String: String])] = [
+      ("without --sync", [], ["HOME": scratch]),
+      ("--sync, Ralph answering", ["--sync"], credentials.merging(["WORKSHOP_LRS_ENDPOINT": lrs.endpoint]) { a, _ in a }),
+      ("--sync, nothing at the endpoint", ["--sync"], credentials.merging(["WORKSHOP_LRS_ENDPOINT": down]) { a, _ in a }),
+    ]
+    var lines: [String] = []
+    for (name, options, environment) in cases {
+      do {
+        let m = try REPLBenchmarks.measure(
+          binary: binary, lessons: lessons, scratch: scratch, runs: runs, options: options, environment: environment)
+        let feedback = m.feedback.sorted()
+        lines.append(
+          "sync-repl: answer to feedback, \(name): "
+            + String(
+              format: "%.2f ms median, %.2f ms p90 (%d runs)", ProcessTiming.median(feedback),
+              feedback[min(feedback.count - 1, feedback.count * 9 / 10)], feedback.count))
+      } catch {
+        lines.append("sync-repl: \(name): failed (\(error))")
+      }
+    }
+    lines.append("sync-repl: statements stored by Ralph during the runs: \(lrs.storedStatements().count)")
+    return lines
+  }
+
   static func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }

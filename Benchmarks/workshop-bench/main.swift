@@ -1,6 +1,6 @@
 // Benchmarks for workshop. Run a release build from the package root:
 //
-//   swift run -c release workshop-bench [lint|replay|list|review|records|repl|startup|all|sync]
+//   swift run -c release workshop-bench [lint|replay|list|review|records|repl|startup|all|sync|sync-repl]
 //
 // Figures and the machine they were taken on are kept in docs/performance.md.
 import Foundation
@@ -189,7 +189,9 @@ case "lint": try benchLint()
 case "replay": try benchReplay()
 case "list": try benchList()
 case "review": try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
-case "records": RecordsBenchmarks.run().forEach { print($0) }
+case "records":
+  RecordsBenchmarks.run().forEach { print($0) }
+  waitFor { await RecordsBenchmarks.badges() }.forEach { print($0) }
 case "repl": try benchREPL()
 case "digests": try printDigests()
 case "startup":
@@ -199,14 +201,19 @@ case "sync":
   // Not part of `all`: it needs Ralph and takes minutes.
   let count = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 1000
   waitFor { await SyncBenchmarks.run(learners: count) }.forEach { print($0) }
+case "sync-repl":
+  // Not part of `all`: it needs Ralph.
+  guard let binary = workshopBinary() else { break }
+  SyncBenchmarks.answerPath(binary: binary, lessons: packageRoot + "/lessons", scratch: scratch).forEach { print($0) }
 case "all":
   try benchLint()
   try benchReplay()
   try benchList()
   try ReviewBenchmarks.run(binary: workshopBinary(), scratch: scratch)
   RecordsBenchmarks.run().forEach { print($0) }
+  waitFor { await RecordsBenchmarks.badges() }.forEach { print($0) }
   try benchREPL()
 default:
-  print("usage: workshop-bench [lint|replay|list|review|records|repl|startup|all|sync [learners]]")
+  print("usage: workshop-bench [lint|replay|list|review|records|repl|startup|all|sync [learners]|sync-repl]")
   exit(2)
 }

@@ -134,6 +134,12 @@ public enum ServeSession {
       throw StartFailure(
         description: "\(error)\nRecords are signed with the instructor's key: run `workshop keys generate` first.")
     }
+    // Participants who pass get an Open Badge signed with the same key; the issuer profile
+    // comes from the settings file `workshop export --format badge` reads.
+    let issuer: IssuerProfile
+    do { issuer = try IssuerProfile.load(configPath: IssuerProfile.configPath(nil)) } catch {
+      throw StartFailure(description: "\(error)")
+    }
     var limits = SessionLimits()
     limits.maxParticipants = launch.maxLearners
     limits.maxConnections = launch.maxLearners + 50
@@ -141,7 +147,7 @@ public enum ServeSession {
     let unfinished = launch.startNew ? nil : SessionFolders.unfinished(in: launch.sessionsRoot, course: course.id)
     let folder = unfinished ?? SessionFolders.fresh(in: launch.sessionsRoot, course: course.id)
     let options = LiveHost.Options(
-      course: course, settings: settings, limits: limits, directory: folder, key: signingKey, checker: EngineChecking())
+      course: course, settings: settings, limits: limits, directory: folder, key: signingKey, issuer: issuer, checker: EngineChecking())
     let (host, resumed, warnings) = try await LiveHost.open(options)
     for w in warnings { say("warning: \(w)") }
     await host.startTimer()

@@ -5,7 +5,8 @@ import WorkshopEngine
 /// what `verify` and `roster` read. The schema is documented in docs/records.md.
 public struct CompletionRecord: Sendable, Hashable {
   public static let schema = "workshop-completion-record"
-  public static let schemaVersion = 1
+  /// 2: the digest leaves out `generatedAt` and `engine` (version 1 covered them).
+  public static let schemaVersion = 2
   /// Name of the canonical serialisation the digest is taken over.
   public static let canonicalization = "workshop-canonical-json-1"
 

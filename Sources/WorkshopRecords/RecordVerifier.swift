@@ -22,6 +22,9 @@ public struct VerificationReport: Sendable, Hashable {
     case valid
     case tampered
     case contentMismatch = "content-mismatch"
+    /// Made by an older workshop whose records followed other rules (an earlier schema
+    /// version): honest as far as that version's digest goes, but to be exported again.
+    case outdated
 
     /// Exit codes of `workshop verify` (see docs/records.md).
     public var exitCode: Int32 {
@@ -29,12 +32,13 @@ public struct VerificationReport: Sendable, Hashable {
       case .valid: 0
       case .tampered: 1
       case .contentMismatch: 2
+      case .outdated: 3
       }
     }
   }
 
   public struct Finding: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable { case tampered, content }
+    public enum Kind: String, Sendable, Hashable { case tampered, content, outdated }
     public var kind: Kind
     /// Where in the record, e.g. `lessons[2].attempts[0].responses[3].credit`.
     public var path: String
@@ -60,11 +64,13 @@ public struct VerificationReport: Sendable, Hashable {
   public var status: Status {
     if findings.contains(where: { $0.kind == .tampered }) { return .tampered }
     if findings.contains(where: { $0.kind == .content }) { return .contentMismatch }
+    if findings.contains(where: { $0.kind == .outdated }) { return .outdated }
     return .valid
   }
 
   public var tampered: [Finding] { findings.filter { $0.kind == .tampered } }
   public var contentChanges: [Finding] { findings.filter { $0.kind == .content } }
+  public var outdated: [Finding] { findings.filter { $0.kind == .outdated } }
 
   mutating func tamper(_ path: String, _ message: String) {
     findings.append(.init(kind: .tampered, path: path, message: message))
@@ -122,6 +128,10 @@ public enum RecordVerifier {
     trusting trusted: [String]? = nil
   ) -> (report: VerificationReport, record: CompletionRecord?) {
     var report = VerificationReport()
+    if let version = json["schemaVersion"]?.int, version < CompletionRecord.schemaVersion {
+      checkEarlierSchema(json, version: version, &report)
+      return (report, nil)
+    }
     if !digestChecked { checkDigest(json, &report) }
     let record: CompletionRecord
     do {
@@ -143,6 +153,24 @@ public enum RecordVerifier {
   }
 
   // MARK: Digest
+
+  /// A record of an earlier schema is not re-scored under today's rules: its digest is checked
+  /// under its own version's rule, and an honest one is reported as needing a new export
+  /// rather than as tampered. Schema 1's digest also covered `generatedAt` and `engine`.
+  static func checkEarlierSchema(_ json: JSONValue, version: Int, _ report: inout VerificationReport) {
+    let digestOfVersion1 = RecordHash.digest(of: json.removing("digest").removing("signature"))
+    guard version == 1, json["digest"]?.string == digestOfVersion1 else {
+      report.tamper("digest", "the record digest does not match its contents (record schema version \(version))")
+      return
+    }
+    report.findings.append(
+      .init(
+        kind: .outdated, path: "schemaVersion",
+        message:
+          "made by an older workshop (record schema version \(version), whose digest also covered the export time); "
+          + "its digest holds under that version's rule, but it is not checked further: export it again with this workshop"
+      ))
+  }
 
   static func checkDigest(_ json: JSONValue, _ report: inout VerificationReport) {
     guard let recorded = json["digest"]?.string else {

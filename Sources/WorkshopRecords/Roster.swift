@@ -14,6 +14,8 @@ public struct RosterEntry: Sendable {
     case fromJournal
     case tampered([String])
     case contentMismatch([String])
+    /// Made by an older workshop (an earlier record schema): to be exported again.
+    case outdated([String])
     case unreadable(String)
 
     /// Only these count in totals and statistics.
@@ -31,13 +33,14 @@ public struct RosterEntry: Sendable {
       case .fromJournal: "from journal"
       case .tampered: "TAMPERED"
       case .contentMismatch: "CONTENT MISMATCH"
+      case .outdated: "OUTDATED"
       case .unreadable: "UNREADABLE"
       }
     }
 
     public var details: [String] {
       switch self {
-      case .tampered(let d), .contentMismatch(let d): d
+      case .tampered(let d), .contentMismatch(let d), .outdated(let d): d
       case .unreadable(let d): [d]
       default: []
       }
@@ -74,6 +77,7 @@ public struct RosterEntry: Sendable {
     switch report.status {
     case .tampered: verification = .tampered(report.tampered.map(\.description))
     case .contentMismatch: verification = .contentMismatch(report.contentChanges.map(\.description))
+    case .outdated: verification = .outdated(report.outdated.map(\.description))
     case .valid: verification = report.rescored ? .valid : .validNotRescored
     }
     return RosterEntry(source: source, record: record, verification: verification)
@@ -147,6 +151,9 @@ public struct ItemStatistics: Sendable, Hashable {
   public var rightChoices: [Bool]?
   public var choiceLabels: [String]?
   public var flags: [String]
+  /// The question's text and its lesson's title, when the lesson pack has them.
+  public var prompt: String? = nil
+  public var lessonTitle: String? = nil
 
   public var key: String { "\(lessonID)/\(questionID)" }
 }
@@ -317,7 +324,8 @@ public struct Roster: Sendable {
         skipRate: askedCount > 0 ? Double(skipped[i]) / Double(askedCount) : nil,
         hintRate: n > 0 ? Double(obs.filter(\.obs.hinted).count) / Double(n) : nil,
         meanSeconds: n > 0 ? obs.reduce(0) { $0 + $1.obs.seconds } / Double(n) : nil,
-        choiceCounts: nil, rightChoices: nil, choiceLabels: nil, flags: [])
+        choiceCounts: nil, rightChoices: nil, choiceLabels: nil, flags: [],
+        prompt: question?.prompt, lessonTitle: course?.lesson(id: m.lesson)?.title)
       // Choice distribution, for the types whose responses are choices.
       var optionCount: Int?
       switch question?.body {

@@ -151,14 +151,10 @@ extension Roster {
         body += "<td class=\"n\">\(Self.duration(row.seconds))</td><td>\(e(row.verification))\(details)</td></tr>\n"
       }
       body += "</tbody>\n</table>\n"
-      body += "<p class=\"legend\">" + section.lessonIDs.enumerated().map { "L\($0 + 1) = \(e($1))" }.joined(separator: " · ") + "</p>\n"
-      body += "<h3>Difficulty (share of first answers fully correct)</h3>\n"
-      body += difficultyChart(section.items)
-      body += "<h3>Items</h3>\n<table>\n<thead><tr><th>Question</th><th>n</th><th>Difficulty</th><th>Discrimination</th><th>Skips</th><th>Hints</th><th>Choices picked</th><th>Flags</th></tr></thead>\n<tbody>\n"
-      for item in section.items {
-        body += "<tr\(item.flags.isEmpty ? "" : " class=\"flag\"")><td>\(e(item.key))</td><td class=\"n\">\(item.answered)</td><td class=\"n\">\(Self.fixed(item.difficulty))</td><td class=\"n\">\(Self.fixed(item.discrimination))</td><td class=\"n\">\(Self.pct(item.skipRate))</td><td class=\"n\">\(Self.pct(item.hintRate))</td><td>\(choiceChart(item))</td><td>\(item.flags.map(e).joined(separator: "<br>"))</td></tr>\n"
-      }
-      body += "</tbody>\n</table>\n</section>\n"
+      body += "<p class=\"legend\">" + section.lessonIDs.enumerated().map { "L\($0 + 1) = \(e($1))" }.joined(separator: " · ")
+        + ". A row on a red background failed verification and is not counted.</p>\n"
+      body += itemsHTML(section)
+      body += "</section>\n"
     }
     if !unreadable.isEmpty {
       body += "<section><h2>Unreadable inputs</h2><ul>"
@@ -180,6 +176,14 @@ extension Roster {
       th { background: #f0f0f0; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
       tr.bad td { background: #fde2e2; } tr.flag td { background: #fff6d6; }
       .legend { color: #555; font-size: 0.85rem; }
+      .key-box { border: 1px solid #ccc; padding: 0.5rem 1rem; font-size: 0.85rem; max-width: 48rem; }
+      .key-box ul { margin: 0.3rem 0; padding-left: 1rem; list-style: none; }
+      .swatch { display: inline-block; width: 0.9rem; height: 0.9rem; vertical-align: middle; margin-right: 0.4rem; border: 1px solid #999; }
+      .prompt { max-width: 28rem; } .qid { color: #666; font-size: 0.8rem; }
+      table.choices { margin: 0; border: none; font-size: 0.85rem; }
+      table.choices td { border: none; padding: 0.05rem 0.3rem; }
+      table.choices td:first-child, table.choices td:last-child { white-space: nowrap; }
+      .bar { display: inline-block; height: 0.7rem; vertical-align: middle; margin-right: 0.3rem; }
       svg text { font-family: inherit; font-size: 11px; fill: #1b1b1b; }
       @media print { body { margin: 0; } tr { break-inside: avoid; } }
       </style>
@@ -196,38 +200,106 @@ extension Roster {
       """
   }
 
+  static let difficultyColor = "#4a7bb7"
+  static let flaggedColor = "#d08c1f"
+  static let scaleColor = "#eee"
+  static let keyColor = "#3c9a5f"
+  static let distractorColor = "#b94a48"
+  static let flaggedRowColor = "#fff6d6"
+
+  /// What every colour of the item analysis means.
+  static func legend() -> String {
+    func entry(_ color: String, _ text: String) -> String {
+      "<li><span class=\"swatch\" style=\"background:\(color)\"></span>\(text)</li>"
+    }
+    return "<div class=\"key-box\"><strong>How to read the item analysis</strong>\n<ul>\n"
+      + entry(difficultyColor, "Difficulty bar: the share of the question's points that first answers earned (a longer bar is an easier question)") + "\n"
+      + entry(flaggedColor, "Difficulty bar of a flagged question: see its flags") + "\n"
+      + entry(scaleColor, "The rest of the difficulty scale, up to 100%") + "\n"
+      + entry(keyColor, "Choice bar of a right choice (the key, also marked ✓): how many first answers picked it") + "\n"
+      + entry(distractorColor, "Choice bar of a wrong choice (a distractor)") + "\n"
+      + entry(flaggedRowColor, "Row of a flagged question") + "\n"
+      + "</ul>\n</div>\n"
+  }
+
+  /// Items that need an author's attention first: the more flags, the earlier; otherwise in
+  /// course order.
+  static func attentionFirst(_ items: [ItemStatistics]) -> [ItemStatistics] {
+    items.enumerated().sorted { a, b in
+      a.element.flags.count != b.element.flags.count ? a.element.flags.count > b.element.flags.count : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  static func anchor(_ item: ItemStatistics) -> String {
+    "item-" + String(item.key.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
+  }
+
+  /// The item analysis of one course: the legend, the flagged questions, then every question
+  /// grouped by lesson, flagged ones first, with its text and its choices' text.
+  func itemsHTML(_ section: CourseSection) -> String {
+    let e = HTML.escape
+    var out = "<h3>Item analysis</h3>\n" + Self.legend()
+    let flagged = Self.attentionFirst(section.items.filter { !$0.flags.isEmpty })
+    out += "<h4>Needs attention: \(Wording.count(flagged.count, "question"))</h4>\n"
+    if flagged.isEmpty {
+      out += "<p>No question is flagged (flags need at least \(Wording.count(minimumForFlags, "answer")) to a question).</p>\n"
+    } else {
+      out += "<ul>\n"
+      for item in flagged {
+        let title = item.lessonTitle ?? item.lessonID
+        out += "<li><a href=\"#\(Self.anchor(item))\">\(e(title)) · \(e(Self.clip(item.prompt ?? item.questionID, 90)))</a>: \(item.flags.map(e).joined(separator: "; "))</li>\n"
+      }
+      out += "</ul>\n"
+    }
+    var lessonOrder = section.lessonIDs
+    for item in section.items where !lessonOrder.contains(item.lessonID) { lessonOrder.append(item.lessonID) }
+    for lessonID in lessonOrder {
+      let items = Self.attentionFirst(section.items.filter { $0.lessonID == lessonID })
+      guard let first = items.first else { continue }
+      out += "<h4>\(e(first.lessonTitle ?? lessonID)) <small>\(e(lessonID)), \(Wording.count(items.count, "question"))</small></h4>\n"
+      out += difficultyChart(items)
+      out += "<table>\n<thead><tr><th>Question</th><th>n</th><th>Difficulty</th><th>Discrimination</th><th>Skips</th><th>Hints</th><th>Choices picked</th><th>Flags</th></tr></thead>\n<tbody>\n"
+      for item in items {
+        let text = item.prompt.map { "\(e($0))<br>" } ?? ""
+        out += "<tr id=\"\(Self.anchor(item))\"\(item.flags.isEmpty ? "" : " class=\"flag\"")><td class=\"prompt\">\(text)<span class=\"qid\">\(e(item.questionID)) · \(e(item.type))</span></td><td class=\"n\">\(item.answered)</td><td class=\"n\">\(Self.fixed(item.difficulty))</td><td class=\"n\">\(Self.fixed(item.discrimination))</td><td class=\"n\">\(Self.pct(item.skipRate))</td><td class=\"n\">\(Self.pct(item.hintRate))</td><td>\(choicesHTML(item))</td><td>\(item.flags.map(e).joined(separator: "<br>"))</td></tr>\n"
+      }
+      out += "</tbody>\n</table>\n"
+    }
+    return out
+  }
+
   func difficultyChart(_ items: [ItemStatistics]) -> String {
     let rowHeight = 16
-    let labelWidth = 260
+    let labelWidth = 300
     let barWidth = 300
     let height = max(1, items.count) * rowHeight + 4
     var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 50)\" height=\"\(height)\" role=\"img\" aria-label=\"Difficulty per question\">\n"
     for (i, item) in items.enumerated() {
       let y = i * rowHeight + 2
       let w = Int(((item.difficulty ?? 0) * Double(barWidth)).rounded())
-      let color = item.flags.isEmpty ? "#4a7bb7" : "#d08c1f"
-      svg += "<text x=\"0\" y=\"\(y + 11)\">\(HTML.escape(Self.clip(item.key, 40)))</text>"
-      svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(rowHeight - 4)\" fill=\"#eee\"/>"
+      let color = item.flags.isEmpty ? Self.difficultyColor : Self.flaggedColor
+      let label = Self.clip(item.prompt ?? item.questionID, 48)
+      svg += "<g><title>\(HTML.escape(item.key))</title><text x=\"0\" y=\"\(y + 11)\">\(HTML.escape(label))</text></g>"
+      svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(rowHeight - 4)\" fill=\"\(Self.scaleColor)\"/>"
       svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(w)\" height=\"\(rowHeight - 4)\" fill=\"\(color)\"/>"
       svg += "<text x=\"\(labelWidth + barWidth + 4)\" y=\"\(y + 11)\">\(Self.pct(item.difficulty))</text>\n"
     }
     return svg + "</svg>\n"
   }
 
-  func choiceChart(_ item: ItemStatistics) -> String {
+  /// Each choice with its letter, its text (the key marked ✓) and a bar of how often first
+  /// answers picked it.
+  func choicesHTML(_ item: ItemStatistics) -> String {
     guard let counts = item.choiceCounts, !counts.isEmpty else { return "" }
-    let total = max(1, counts.max() ?? 1)
-    let rowHeight = 14
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"180\" height=\"\(counts.count * rowHeight + 2)\" role=\"img\" aria-label=\"Choices picked\">"
+    let most = max(1, counts.max() ?? 1)
+    var out = "<table class=\"choices\"><tbody>"
     for (i, c) in counts.enumerated() {
       let right = item.rightChoices.map { $0.indices.contains(i) && $0[i] } ?? false
-      let y = i * rowHeight + 1
-      let w = Int((Double(c) / Double(total) * 120).rounded())
-      let label = HTML.escape(item.choiceLabels.map { $0.indices.contains(i) ? Self.clip($0[i], 60) : "" } ?? "")
-      svg += "<g><title>\(label)</title><text x=\"0\" y=\"\(y + 10)\">\(Presentation.letter(i).uppercased())\(right ? "✓" : "")</text>"
-      svg += "<rect x=\"22\" y=\"\(y)\" width=\"\(w)\" height=\"\(rowHeight - 3)\" fill=\"\(right ? "#3c9a5f" : "#b94a48")\"/>"
-      svg += "<text x=\"\(26 + w)\" y=\"\(y + 10)\">\(c)</text></g>"
+      let label = item.choiceLabels.map { $0.indices.contains(i) ? Self.clip($0[i], 80) : "" } ?? ""
+      let width = Int((Double(c) / Double(most) * 100).rounded())
+      out += "<tr><td>\(Presentation.letter(i).uppercased())\(right ? " ✓" : "")</td><td>\(HTML.escape(label))</td>"
+      out += "<td><span class=\"bar\" style=\"width:\(width)px;background:\(right ? Self.keyColor : Self.distractorColor)\"></span>\(c)</td></tr>"
     }
-    return svg + "</svg>"
+    return out + "</tbody></table>"
   }
 }

@@ -13,6 +13,7 @@ public actor LiveHost {
   let log: SessionLog
   public let directory: String
   let key: InstructorKey?
+  let issuer: IssuerProfile?
   let clock: @Sendable () -> Int64
 
   struct Outlet {
@@ -37,6 +38,8 @@ public actor LiveHost {
   var announcers: [Int: AsyncStream<String>.Continuation] = [:]
   /// Records written at the end, by participant id (JSON text).
   var records: [String: String] = [:]
+  /// Open Badges of the participants who passed, by participant id (VC-JWT), once issued.
+  public private(set) var badges: [String: String] = [:]
   var timerTask: Task<Void, Never>?
 
   public struct Options: Sendable {
@@ -46,13 +49,16 @@ public actor LiveHost {
     /// Folder of this session: `session.jsonl`, then the roster and the records at the end.
     public var directory: String
     public var key: InstructorKey?
+    /// Who issues the Open Badges of the participants who pass; nil: no badges.
+    public var issuer: IssuerProfile?
     public var clock: @Sendable () -> Int64
 
     public init(
       course: Course, settings: SessionSettings = SessionSettings(), limits: SessionLimits = SessionLimits(),
-      directory: String, key: InstructorKey?, checker: EngineChecking = EngineChecking(),
+      directory: String, key: InstructorKey?, issuer: IssuerProfile? = nil, checker: EngineChecking = EngineChecking(),
       clock: @escaping @Sendable () -> Int64 = LiveHost.systemClock
     ) {
+      self.issuer = issuer
       self.course = course
       self.settings = settings
       self.limits = limits
@@ -95,6 +101,7 @@ public actor LiveHost {
     self.log = log
     self.directory = options.directory
     self.key = options.key
+    self.issuer = options.issuer
     self.clock = options.clock
   }
 
@@ -427,11 +434,36 @@ public actor LiveHost {
     write(
       LiveRoster.make(room).html(courseTitle: room.course.title, anonymous: room.settings.anonymous),
       (directory as NSString).appendingPathComponent("roster.html"))
+    var passed: [(String, WorkshopRecords.CompletionRecord)] = []
     for pid in room.order where room.participants[pid]?.removed == false {
       guard let record = LiveCompletion.record(for: pid, in: room, key: key) else { continue }
       let json = record.fileText()
       records[pid] = json
       write(json, (recordsDir as NSString).appendingPathComponent("\(pid).json"))
+      if record.outcome.passed { passed.append((pid, record)) }
+    }
+    if let key, let issuer, !passed.isEmpty {
+      // Signing goes through jwt-kit's actor, so the badges follow the records a moment later.
+      Task { await self.writeBadges(passed, key: key, issuer: issuer, folder: recordsDir) }
+    }
+  }
+
+  /// The same Open Badges `workshop export --format badge` makes, for each participant who
+  /// passed, as `records/<participant>.badge.jwt` (0600).
+  func writeBadges(
+    _ passed: [(String, WorkshopRecords.CompletionRecord)], key: InstructorKey, issuer: IssuerProfile, folder: String
+  ) async {
+    let course = LiveCompletion.course(of: room)
+    for (pid, record) in passed where badges[pid] == nil {
+      do {
+        let token = try await OpenBadge.issue(record: record, course: course, issuer: issuer, key: key)
+        try RecordFiles.writePrivate(token + "\n", to: (folder as NSString).appendingPathComponent("\(pid).badge.jwt"))
+        badges[pid] = token
+      } catch {
+        let message = "cannot issue the badge of \(pid): \(error)"
+        recordWriteFailures.append(message)
+        for (_, c) in announcers { c.yield("workshop: \(message)") }
+      }
     }
   }
 }

@@ -40,6 +40,8 @@ public struct CollectedStatements: Sendable {
 
 public struct SyncFailure: Error, Sendable, CustomStringConvertible {
   public var description: String
+  /// Another process is sending from the same outbox just now.
+  public var outboxBusy = false
   public init(_ description: String) { self.description = description }
 }
 
@@ -69,16 +71,7 @@ public enum LRSSync {
           ids.append(id)
         }
       }
-      for id in ids {
-        do {
-          let built = try ProgressRecords.build(
-            store: store, id: id, course: course, progressRoot: root, pseudonymize: false)
-          out.warnings += built.warnings
-          add(built.record, course: course, options: options, source: id.rawValue, into: &out)
-        } catch {
-          out.problems.append("\(id.rawValue): \(error)")
-        }
-      }
+      collect(ids, store: store, progressRoot: root, course: course, options: options, into: &out)
     case .records(let folder, let lessonsRoot):
       let files: [String]
       do {
@@ -101,6 +94,23 @@ public enum LRSSync {
       }
     }
     return out
+  }
+
+  /// The learners' statements about one course, from their journals as they are now.
+  static func collect(
+    _ learners: [LearnerID], store: ProgressStore, progressRoot: String, course: Course, options: XAPIExporter.Options,
+    into out: inout CollectedStatements
+  ) {
+    for id in learners {
+      do {
+        let built = try ProgressRecords.build(
+          store: store, id: id, course: course, progressRoot: progressRoot, pseudonymize: false)
+        out.warnings += built.warnings
+        add(built.record, course: course, options: options, source: id.rawValue, into: &out)
+      } catch {
+        out.problems.append("\(id.rawValue): \(error)")
+      }
+    }
   }
 
   static func add(
@@ -128,25 +138,56 @@ public enum LRSSync {
     _ source: SyncSource, settings: LRSSettings, retryRefused: Bool = false, waitForLock: Bool = false
   ) async throws(SyncFailure) -> (report: SyncReport, collected: CollectedStatements) {
     let collected = try collect(source, options: settings.statementOptions)
-    let outbox: Outbox
-    do {
-      outbox = try Outbox(folder: source.outboxFolder, key: settings.outboxKey, wait: waitForLock)
-    } catch {
-      throw SyncFailure(error.description)
-    }
+    let report = try await queueAndDeliver(
+      collected.statements, outboxFolder: source.outboxFolder, settings: settings, retryRefused: retryRefused,
+      waitForLock: waitForLock)
+    return (report, collected)
+  }
+
+  /// The one way statements reach an LRS, for `workshop sync` and background sending alike: each
+  /// is queued durably in the outbox before anything is sent, then everything pending is sent.
+  static func queueAndDeliver(
+    _ statements: [EncodedStatement], outboxFolder: String, settings: LRSSettings, retryRefused: Bool,
+    waitForLock: Bool
+  ) async throws(SyncFailure) -> SyncReport {
+    let outbox = try queue(
+      statements, outboxFolder: outboxFolder, settings: settings, retryRefused: retryRefused, waitForLock: waitForLock)
     defer { outbox.close() }
-    do {
-      try outbox.enqueue(collected.statements.map { ($0.id, $0.body) }, retryingRefused: retryRefused)
-    } catch {
-      throw SyncFailure("cannot write the outbox: \(error)")
-    }
     let report = await deliver(outbox, settings: settings)
     try? outbox.compactIfWorthIt()
-    return (report, collected)
+    return report
+  }
+
+  /// Opens the outbox (holding its lock until `close()`) and queues the statements it has not seen.
+  static func queue(
+    _ statements: [EncodedStatement], outboxFolder: String, settings: LRSSettings, retryRefused: Bool,
+    waitForLock: Bool
+  ) throws(SyncFailure) -> Outbox {
+    let outbox: Outbox
+    do {
+      outbox = try Outbox(folder: outboxFolder, key: settings.outboxKey, wait: waitForLock)
+    } catch {
+      var failure = SyncFailure(error.description)
+      failure.outboxBusy = error.busy
+      throw failure
+    }
+    do {
+      try outbox.enqueue(statements.map { ($0.id, $0.body) }, retryingRefused: retryRefused)
+    } catch {
+      outbox.close()
+      throw SyncFailure("cannot write the outbox: \(error)")
+    }
+    return outbox
   }
 
   /// Sends what an already open outbox holds.
   public static func deliver(_ outbox: Outbox, settings: LRSSettings) async -> SyncReport {
+    // Nothing to send: no connection to open (background rounds often find nothing new).
+    if outbox.pending.isEmpty {
+      var report = SyncReport()
+      report.refusedEarlier = outbox.refused.count
+      return report
+    }
     let client = LRSClient(settings: settings)
     let report = await StatementSender(client: client, settings: settings).deliver(outbox)
     await client.shutdown()

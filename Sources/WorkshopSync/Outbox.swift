@@ -24,7 +24,12 @@ public final class Outbox {
 
   public struct Failure: Error, Sendable, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// Another process holds the outbox's lock.
+    public var busy = false
+    init(_ description: String, busy: Bool = false) {
+      self.description = description
+      self.busy = busy
+    }
   }
 
   public let path: String
@@ -52,7 +57,8 @@ public final class Outbox {
     guard fd >= 0 else { throw Failure("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
     if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
       Glibc.close(fd)
-      throw Failure("another workshop sync is sending from \(folder); wait for it to finish, then run this again")
+      throw Failure(
+        "another workshop sync is sending from \(folder); wait for it to finish, then run this again", busy: true)
     }
     lockFD = fd
     do {

@@ -8,15 +8,19 @@ import WorkshopRecords
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export a learner's completion record as JSON, CSV, xAPI statements or a certificate.",
+    abstract: "Export a learner's completion record as JSON, CSV, xAPI statements, a certificate or an Open Badge.",
     discussion: """
       The JSON record carries a digest that `workshop verify` checks. Files are written readable
       by you only (0600). Nothing is sent anywhere: xAPI statements are written to a file or to
-      standard output for you to pass on. See docs/records.md.
+      standard output for you to pass on. A badge (--format badge) is an Open Badges 3.0
+      credential signed with your key (created on first use, 0600) as a VC-JWT; its issuer
+      profile comes from --issuer-config, $WORKSHOP_ISSUER_CONFIG or ~/.workshop/issuer.conf.
+      See docs/records.md.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, csv, xapi, html
+    case json, csv, xapi, html, badge
+    case badgeSVG = "badge-svg"
   }
 
   @OptionGroup var location: LocationOptions
@@ -27,7 +31,7 @@ struct ExportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The course id.", valueName: "id"))
   var course: String
 
-  @Option(help: "json | csv | xapi | html (a certificate; needs a passed course).")
+  @Option(help: "json | csv | xapi | html (a certificate) | badge (an Open Badges 3.0 VC-JWT) | badge-svg (a badge image with the VC-JWT baked in); html and badges need a passed course.")
   var format: Format = .json
 
   @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "file"))
@@ -50,6 +54,20 @@ struct ExportCommand: ParsableCommand {
       "xAPI: the actor account's homePage, the system the opaque learner id belongs to.",
       valueName: "iri"))
   var homePage = XAPIExporter.Options().homePage
+
+  @Option(name: .long, help: ArgumentHelp(
+    "Badge: the issuer's private key (default: $WORKSHOP_KEY, else ~/.workshop/instructor.key; created if missing).",
+    valueName: "file"))
+  var key: String?
+
+  @Option(help: ArgumentHelp("Badge: the issuer settings file (name, url, email, id, valid-days).", valueName: "file"))
+  var issuerConfig: String?
+
+  @Option(help: ArgumentHelp("Badge: the issuer's name, over the settings file's.", valueName: "name"))
+  var issuerName: String?
+
+  @Option(help: ArgumentHelp("Badge: the issuer's web site, over the settings file's.", valueName: "url"))
+  var issuerURL: String?
 
   func validate() throws {
     for (name, value) in [("--activity-base", activityBase), ("--home-page", homePage)] {
@@ -95,8 +113,60 @@ struct ExportCommand: ParsableCommand {
         CLIOutput.error("\(error)")
         throw ExitCode(1)
       }
+    case .badge:
+      text = try badge(record: record, course: content).token + "\n"
+    case .badgeSVG:
+      let (token, credential) = try badge(record: record, course: content)
+      text = BadgeImage.svg(token: token, credential: credential)
     }
     try CLIOutput.emit(text, to: out)
+  }
+
+  func badge(record: CompletionRecord, course: Course) throws -> (token: String, credential: JSONValue) {
+    // Refused before anything else, so that no key is made for a badge nobody earned.
+    do { _ = try OpenBadge.awardDate(record) } catch {
+      CLIOutput.error(error.description)
+      throw ExitCode(1)
+    }
+    let issuer: IssuerProfile
+    do {
+      issuer = try IssuerProfile.load(
+        configPath: IssuerProfile.configPath(issuerConfig), name: issuerName, url: issuerURL)
+    } catch {
+      CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    if issuer.name == IssuerProfile.defaultName {
+      CLIOutput.warn(
+        "the badge names its issuer \"\(issuer.name)\": set `name = …` in ~/.workshop/issuer.conf or pass --issuer-name")
+    }
+    let signingKey: InstructorKey
+    do {
+      signingKey = try IssuerKey.loadOrCreate(key)
+    } catch {
+      CLIOutput.error("\(error)")
+      throw ExitCode(64)
+    }
+    do {
+      let did = DIDKey(publicKey: signingKey.privateKey.publicKey.rawRepresentation)
+      let credential = try OpenBadge.credential(record: record, course: course, issuer: issuer, key: did)
+      return (try Blocking.run { try await OpenBadge.sign(credential, with: signingKey) }, credential)
+    } catch let error as BadgeError {
+      CLIOutput.error(error.description)
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// The key that signs badges: the instructor key of `workshop keys`, made on first use.
+enum IssuerKey {
+  static func loadOrCreate(_ given: String?) throws -> InstructorKey {
+    let path = given ?? InstructorKey.defaultPrivateKeyPath
+    if FileManager.default.fileExists(atPath: path) { return try InstructorKey.load(privateKeyPath: path) }
+    let created = InstructorKey.generate()
+    try created.write(privateKeyPath: path, publicKeyPath: path + ".pub")
+    CLIOutput.warn("created the signing key \(path) (0600; public key in \(path).pub, key id \(created.keyID)); keep it: badges are checked against it")
+    return created
   }
 }
 

@@ -73,7 +73,7 @@ struct ReviewCommand: ParsableCommand {
       try printList()
       return
     }
-    var launch = session.launch(location)
+    var launch = try session.launch(location)
     launch.review = ReviewLaunch(
       courseID: course, lessonID: lesson, cards: cards ?? ReviewDeck.defaultSessionCards,
       seconds: minutes.map { $0 * 60 } ?? ReviewDeck.defaultSessionSeconds)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WorkshopCommandLine
+import WorkshopSync
 import WorkshopTerminal
 
 /// Options every session command shares.
@@ -18,13 +19,28 @@ struct SessionFlags: ParsableArguments {
   @Flag(name: .customLong("no-color"), help: "No colour or text styles (also NO_COLOR=1).")
   var noColor = false
 
-  func launch(_ location: LocationOptions, lesson: String? = nil, resume: Bool = false)
+  @Flag(
+    name: .long,
+    help: "Send statements to the LRS in the background while you work (settings as for `workshop sync`).")
+  var sync = false
+
+  func launch(_ location: LocationOptions, lesson: String? = nil, resume: Bool = false) throws
     -> SessionLaunch
   {
     var launch = SessionLaunch(
       lessonsRoot: location.lessonsRoot, progressRoot: location.progressRoot, learner: learner,
       lesson: lesson, plain: plain, noColor: noColor)
     launch.resume = resume
+    if sync {
+      // Bad settings stop the session before it starts, not after the learner's first answer.
+      do {
+        launch.follower = try BackgroundSync.configured(
+          progressRoot: location.progressRoot, lessonsRoot: location.lessonsRoot)
+      } catch {
+        CLIOutput.error("--sync: \(error.description)")
+        throw ExitCode(64)
+      }
+    }
     return launch
   }
 }
@@ -42,7 +58,7 @@ extension Workshop {
     @OptionGroup var session: SessionFlags
 
     func run() throws {
-      let launch = session.launch(location)
+      let launch = try session.launch(location)
       MainActor.assumeIsolated { SessionHost.run(launch) }
     }
   }
@@ -62,7 +78,7 @@ extension Workshop {
     @OptionGroup var session: SessionFlags
 
     func run() throws {
-      let launch = session.launch(location, lesson: lessonID)
+      let launch = try session.launch(location, lesson: lessonID)
       MainActor.assumeIsolated { SessionHost.run(launch) }
     }
   }
@@ -75,7 +91,7 @@ extension Workshop {
     @OptionGroup var session: SessionFlags
 
     func run() throws {
-      let launch = session.launch(location, resume: true)
+      let launch = try session.launch(location, resume: true)
       MainActor.assumeIsolated { SessionHost.run(launch) }
     }
   }

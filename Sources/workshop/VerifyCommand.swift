@@ -8,7 +8,7 @@ import WorkshopRecords
 struct VerifyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Check a completion record or certificate (digest, signature, re-scoring against the lesson pack), or find one by its verification code.",
+    abstract: "Check a completion record, certificate or Open Badge (digest or signature, re-scoring or achievement against the lesson pack), or find a record by its verification code.",
     discussion: """
       A signed record (from a live session) has its Ed25519 signature checked; with --key it must
       be signed by that key. Exit status: 0 valid; 1 tampered (the record's content differs from
@@ -19,18 +19,23 @@ struct VerifyCommand: ParsableCommand {
       file cannot be read, is not a completion record, or the lesson pack is missing. A leading
       UTF-8 byte order mark is ignored. A certificate is checked through the record it carries.
       With --code, the record with that code is looked for in a folder (and then verified) or in a
-      roster CSV (whose verdict is reported); not finding it exits 1.
+      roster CSV (whose verdict is reported); not finding it exits 1. An Open Badges credential
+      (from `export --format badge`) has its EdDSA signature checked against the did:key its kid
+      names (with --key, it must be that key), its claims, contexts and types, its dates, and its
+      achievement against the course in the lesson pack: 0 valid, 1 not valid or expired, 2 the
+      course has changed since. A record made by an older workshop (schema version 1) exits 3:
+      export it again.
       """)
 
   @Argument(help: ArgumentHelp(
-    "A JSON completion record or a certificate (HTML) from `workshop export`; with --code, a folder of records or a roster CSV.",
+    "A JSON completion record, a certificate (HTML) or a badge (.jwt, or an .svg with one baked in) from `workshop export`; with --code, a folder of records or a roster CSV.",
     valueName: "file"))
   var file: String
 
   @OptionGroup var location: LocationOptions
 
   @Option(name: .long, help: ArgumentHelp(
-    "Public key (a .pub file from `workshop keys generate`, or base64) the record must be signed with.", valueName: "key"))
+    "Public key (a .pub file from `workshop keys generate`, or base64) the record or badge must be signed with.", valueName: "key"))
   var key: String?
 
   @Option(name: .long, help: ArgumentHelp(
@@ -95,6 +100,14 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("\(error)")
       throw ExitCode(64)
     }
+    if OpenBadge.looksLikeJWT(fileData) {
+      try verifyBadge(String(decoding: fileData, as: UTF8.self), path: path)
+      return
+    }
+    if let baked = BadgeImage.bakedToken(in: fileData) {
+      try verifyBadge(baked, path: path)
+      return
+    }
     let data: Data
     switch RecordLookup.document(fileData) {
     case .record(let json, _): data = json
@@ -132,6 +145,73 @@ struct VerifyCommand: ParsableCommand {
     throw ExitCode(report.status.exitCode)
   }
 
+  func verifyBadge(_ token: String, path: String) throws {
+    var trusted: [String]?
+    if let key {
+      do { trusted = [try InstructorKey.loadPublicKey(key)] } catch {
+        CLIOutput.error("\(error)")
+        throw ExitCode(64)
+      }
+    }
+    let root = try lessonsRoot()
+    let now = WorkshopClock.now()
+    let trustedKeys = trusted
+    let report: BadgeReport
+    do {
+      report = try Blocking.run {
+        try await BadgeVerifier.verify(
+          token: token, now: now, course: { RecordSource.loadCourse($0, lessonsRoot: root) }, trusting: trustedKeys)
+      }
+    } catch {
+      CLIOutput.error("\(path): \(error)")
+      throw ExitCode(64)
+    }
+    print(Sanitizer.visible(Self.describe(report, file: path, lessons: root, keyGiven: trusted != nil)))
+    throw ExitCode(report.status.exitCode)
+  }
+
+  static func describe(_ report: BadgeReport, file: String, lessons: String, keyGiven: Bool) -> String {
+    var lines: [String] = []
+    switch report.status {
+    case .valid: lines.append("valid: \(file) (Open Badges 3.0 credential)")
+    case .invalid: lines.append("NOT VALID: \(file) (Open Badges 3.0 credential)")
+    case .expired: lines.append("EXPIRED: \(file) (Open Badges 3.0 credential)")
+    case .contentMismatch: lines.append("CONTENT MISMATCH: \(file) (Open Badges 3.0 credential)")
+    }
+    if let c = report.credential {
+      let subject = c["credentialSubject"]
+      let name = subject?["identifier"]?.array?.first { $0["identityType"]?.string == "name" }?["identityHash"]?.string
+      let achievement = subject?["achievement"]
+      let result = subject?["result"]?.array?.first
+      var line = "  \(name ?? subject?["id"]?.string ?? "?") · \(achievement?["name"]?.string ?? "?")"
+      if let version = achievement?["version"]?.string { line += " \(version)" }
+      if let value = result?["value"]?.string { line += " · \(result?["status"]?.string ?? "result") \(value)%" }
+      lines.append(line)
+      let issuer = c["issuer"]
+      lines.append("  issued by \(issuer?["name"]?.string ?? "?") (\(issuer?["id"]?.string ?? "?"))")
+      let until = c["validUntil"]?.string.map { " until \($0)" } ?? ", with no end"
+      lines.append("  valid from \(c["validFrom"]?.string ?? "?")\(until)")
+    }
+    if report.signatureChecked, let key = report.issuerKey {
+      lines.append(
+        "  signature: valid, EdDSA by \(keyGiven ? "the key given" : "key \(InstructorKey.keyID(of: key.publicKey))") (\(key.did))")
+    }
+    if report.status == .valid {
+      lines.append("  achievement matches the course in \(lessons)")
+    }
+    let reasons = report.problems + report.dateProblems
+    if !reasons.isEmpty {
+      lines.append("  problems:")
+      for p in reasons { lines.append("    - \(p)") }
+    }
+    if !report.contentChanges.isEmpty {
+      lines.append("  content changed since the badge was issued:")
+      for p in report.contentChanges { lines.append("    - \(p)") }
+    }
+    for note in report.notes { lines.append("  note: \(note)") }
+    return lines.joined(separator: "\n")
+  }
+
   func lessonsRoot() throws -> String {
     let root = location.lessonsRoot
     var isDirectory: ObjCBool = false
@@ -148,6 +228,7 @@ struct VerifyCommand: ParsableCommand {
     case .valid: lines.append("valid: \(file)")
     case .tampered: lines.append("TAMPERED: \(file)")
     case .contentMismatch: lines.append("CONTENT MISMATCH: \(file)")
+    case .outdated: lines.append("OUTDATED: \(file)")
     }
     if let r = record {
       let responses = r.lessons.reduce(0) { $0 + $1.attempts.reduce(0) { $0 + $1.responses.count } }
@@ -176,6 +257,7 @@ struct VerifyCommand: ParsableCommand {
       lines.append("  content changed since the record was made:")
       for f in report.contentChanges { lines.append("    - \(f)") }
     }
+    for f in report.outdated { lines.append("  \(f.message)") }
     for note in report.notes { lines.append("  note: \(note)") }
     return lines.joined(separator: "\n")
   }

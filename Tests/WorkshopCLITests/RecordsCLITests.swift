@@ -24,7 +24,7 @@ import WorkshopRecords
     var stderr: String
   }
 
-  static func run(_ arguments: [String], in directory: String) throws -> Run {
+  static func run(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
@@ -32,6 +32,7 @@ import WorkshopRecords
     var environment = ProcessInfo.processInfo.environment
     environment["WORKSHOP_LESSONS"] = directory + "/lessons"
     environment["WORKSHOP_PROGRESS"] = directory + "/progress"
+    environment.merge(extra) { _, given in given }
     process.environment = environment
     let out = Pipe()
     let err = Pipe()

@@ -13,7 +13,7 @@ import Testing
   /// docs/architecture.md.
   static let allowed: [String: Set<String>] = [
     "WorkshopEngine": ["CCmark", "CYAML", "Crypto"],
-    "WorkshopRecords": ["WorkshopEngine", "Crypto"],
+    "WorkshopRecords": ["WorkshopEngine", "Crypto", "JWTKit"],
     "WorkshopTerminal": ["WorkshopEngine", "CReadline", "CCmark"],
     "WorkshopServer": [
       "WorkshopEngine", "WorkshopRecords", "Crypto", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",

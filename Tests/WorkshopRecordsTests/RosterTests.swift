@@ -59,6 +59,16 @@ enum RosterFixture {
 
   func item(_ id: String) -> ItemStatistics { roster.sections[0].items.first { $0.questionID == id }! }
 
+  @Test func aRecordOfTheEarlierSchemaIsListedAsOutdatedAndNotCounted() {
+    let old = Fixture.finisherRecord().json().setting("schemaVersion", .number(1)).removing("digest")
+    let file = old.setting("digest", .string(RecordHash.digest(of: old)))
+    let entry = RosterEntry.fromRecordData(
+      Data(JSONWriter.canonical(file).utf8), source: "old.json", library: RosterFixture.library, grading: .engine)
+    #expect(entry.verification.label == "OUTDATED")
+    #expect(!entry.verification.counts)
+    #expect(entry.verification.details.contains { $0.contains("export it again") })
+  }
+
   @Test func failingRecordsAreFlaggedAndNotCounted() {
     let rows = roster.sections[0].learners
     #expect(rows.count == 6)
@@ -142,6 +152,33 @@ enum RosterFixture {
     #expect(!html.contains("<script"))
     #expect(!html.contains("src="))
     #expect(!html.contains("@import"))
-    #expect(!html.contains("href="))
+    // Links only within the page (the flagged questions point at their rows).
+    #expect(!html.contains("href=\"http") && !html.contains("href=\"//"))
+  }
+
+  @Test func htmlShowsTextGroupsByLessonAndPutsFlaggedItemsFirst() throws {
+    let html = roster.html(generatedAt: Fixture.generatedAt)
+    // The question's text and each choice's text, the key marked.
+    #expect(html.contains("Which licence allows *any* use?"))
+    #expect(html.contains("<td>B ✓</td><td>Apache-2.0</td>"))
+    #expect(html.contains("<td>A</td><td>Non-commercial</td>"))
+    // Grouped by lesson, flagged questions first: two flags, then one, then none.
+    let basics = try #require(html.range(of: "<h4>Basics <small>basics"))
+    func row(_ id: String) throws -> String.Index {
+      try #require(html.range(of: "<tr id=\"item-basics-\(id)\"", range: basics.upperBound..<html.endIndex)).lowerBound
+    }
+    #expect(try row("q-tf") < row("q-single"))
+    #expect(try row("q-single") < row("q-short"))
+    #expect(html.contains("<h4>Needs attention: 3 questions</h4>"))
+    #expect(html.contains("<a href=\"#item-basics-q-tf\">Basics · Open weights are the same as open source.</a>"))
+    // Every colour drawn in the item analysis has a line in the legend.
+    let analysis = try #require(html.range(of: "<h3>Item analysis</h3>"))
+    let legend = try #require(html.range(of: "</div>", range: analysis.upperBound..<html.endIndex))
+    let key = String(html[analysis.upperBound..<legend.lowerBound])
+    let drawn = String(html[legend.upperBound...])
+    let colours = try Regex("(?:fill=\"|background:)(#[0-9a-f]{3,6})")
+    let used = Set(drawn.matches(of: colours).map { String($0.output[1].substring!) })
+    #expect(used.count >= 4)
+    for colour in used { #expect(key.contains("background:\(colour)"), "\(colour) has no legend") }
   }
 }

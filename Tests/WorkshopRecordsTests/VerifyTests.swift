@@ -183,4 +183,27 @@ import WorkshopEngine
     let report = verify(try JSONParser.parse("{\"schema\":\"something-else\"}"))
     #expect(report.status == .tampered)
   }
+
+  /// A record as schema version 1 wrote it: its digest also covered `generatedAt` and `engine`.
+  func version1(_ edit: (JSONValue) -> JSONValue = { $0 }) -> JSONValue {
+    let old = edit(record.json().setting("schemaVersion", .number(1)).removing("digest"))
+    return old.setting("digest", .string(RecordHash.digest(of: old)))
+  }
+
+  @Test func aRecordOfTheEarlierSchemaIsOutdatedNotTampered() {
+    let report = verify(version1())
+    #expect(report.status == .outdated)
+    #expect(report.status.exitCode == 3)
+    #expect(report.outdated.contains { $0.message.contains("older workshop") && $0.message.contains("export it again") })
+    #expect(report.tampered.isEmpty)
+  }
+
+  @Test func anEditedRecordOfTheEarlierSchemaIsStillTampered() {
+    let edited = version1().setting("generatedAt", .string("2030-01-01T00:00:00.000Z"))
+    #expect(verify(edited).status == .tampered)
+  }
+
+  @Test func theCurrentSchemaIsVersion2() throws {
+    #expect(try JSONParser.parse(record.fileText())["schemaVersion"]?.int == 2)
+  }
 }

@@ -8,10 +8,11 @@ import WorkshopRecords
 
 func makeHost(
   settings: SessionSettings = SessionSettings(), limits: SessionLimits = SessionLimits(), dir: String? = nil,
-  key: InstructorKey? = InstructorKey.generate()
+  key: InstructorKey? = InstructorKey.generate(), issuer: IssuerProfile? = nil
 ) async throws -> LiveHost {
   let options = LiveHost.Options(
-    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key)
+    course: Fixture.course(), settings: settings, limits: limits, directory: dir ?? temporaryDirectory(), key: key,
+    issuer: issuer)
   return try await LiveHost.open(options).host
 }
 

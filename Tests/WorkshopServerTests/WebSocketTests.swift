@@ -12,7 +12,7 @@ import WorkshopRecords
   @Test func aClassJoinsAnswersDropsReconnectsIsRemovedAndEnds() async throws {
     let key = InstructorKey.generate()
     let dir = temporaryDirectory("ws")
-    let host = try await makeHost(dir: dir, key: key)
+    let host = try await makeHost(dir: dir, key: key, issuer: IssuerProfile(name: "Example Academy"))
     let code = await host.joinCode
     let app = LiveServer.buildApplication(host: host)
     try await app.test(.live) { client in
@@ -84,6 +84,17 @@ import WorkshopRecords
       #expect(FileManager.default.fileExists(atPath: dir + "/roster.csv"))
       #expect(FileManager.default.fileExists(atPath: dir + "/records/ana.json"))
       #expect(!FileManager.default.fileExists(atPath: dir + "/records/bob.json"))
+
+      // Those who passed also get the Open Badge export would make, signed with the same key.
+      #expect(await eventually { await host.badges["ana"] != nil })
+      let badge = try String(contentsOfFile: dir + "/records/ana.badge.jwt", encoding: .utf8)
+      #expect(await host.badges["ana"].map { $0 + "\n" } == badge)
+      let ranAs = LiveCompletion.course(of: await host.room)
+      let report = try await BadgeVerifier.verify(
+        token: badge, now: Date(), course: { _ in ranAs }, trusting: [key.publicKeyBase64])
+      #expect(report.status == .valid, "\(report.problems) \(report.contentChanges)")
+      #expect(report.credential?["issuer"]?["name"]?.string == "Example Academy")
+      #expect(!FileManager.default.fileExists(atPath: dir + "/records/bob.badge.jwt"))
     }
   }
 

@@ -24,7 +24,7 @@ public final class RalphLRS: @unchecked Sendable {
   }
 
   public static var ralph: String { venv + "/bin/ralph" }
-  static var python: String { venv + "/bin/python" }
+  public static var python: String { venv + "/bin/python" }
   static var launcher: String { BuiltProducts.packageRoot.appendingPathComponent("scripts/ralph-test-lrs.py").path }
   public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: ralph) }
   public static var isRequired: Bool { ProcessInfo.processInfo.environment["WORKSHOP_REQUIRE_RALPH"] == "1" }
@@ -56,10 +56,11 @@ public final class RalphLRS: @unchecked Sendable {
   public var endpoint: String { "http://127.0.0.1:\(port)/xAPI/" }
   public private(set) var pid: pid_t = 0
 
-  /// Starts Ralph storing into `folder`/data and waits until it answers.
-  public init(folder: String) throws {
+  /// Starts Ralph storing into `folder`/data and waits until it answers; on `port` when given
+  /// (an address a test has already handed out), else on a free one.
+  public init(folder: String, port: Int? = nil) throws {
     self.folder = folder
-    port = try Self.freePort()
+    self.port = try port ?? Self.freePort()
     try start()
   }
 

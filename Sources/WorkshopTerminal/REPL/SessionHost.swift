@@ -18,6 +18,8 @@ public struct SessionLaunch: Sendable {
   public var resume = false
   /// `workshop review`: a review session instead of the menu.
   public var review: ReviewLaunch?
+  /// `--sync`: told after every journal write, off the answer path (see `JournalFollower`).
+  public var follower: (any JournalFollower)?
 
   public init(
     lessonsRoot: String, progressRoot: String, learner: String? = nil, lesson: String? = nil,
@@ -65,6 +67,7 @@ public final class SessionHost {
   let terminal: TerminalInfo
   var journal: JournalWriter?
   var loop: TerminalLoop?
+  var follower: (any JournalFollower)?
 
   init(controller: SessionController, store: ProgressStore, terminal: TerminalInfo) {
     self.controller = controller
@@ -97,6 +100,10 @@ public final class SessionHost {
       store: store, terminal: terminal)
     shared = host
     host.loop = host.makeLoop()
+    host.follower = launch.follower
+    launch.follower?.sessionStarted(notify: { text in
+      DispatchQueue.main.async { MainActor.assumeIsolated { SessionHost.notice(text) } }
+    })
 
     let first: SessionOutput
     if let learnerName {
@@ -181,6 +188,7 @@ public final class SessionHost {
   }
 
   func save(_ events: ArraySlice<JournalEvent>) {
+    guard !events.isEmpty else { return }
     for event in events {
       do {
         try journal?.append(event)
@@ -190,6 +198,8 @@ public final class SessionHost {
         finish(status: 1)
       }
     }
+    // Only now, with the events on disk, may anything act on them; the follower returns at once.
+    if journal != nil, let id = controller.learner?.id { follower?.journalSaved(learner: id) }
   }
 
   func perform(_ request: SessionRequest) -> SessionOutput {
@@ -229,6 +239,7 @@ public final class SessionHost {
     loop?.stop()
     journal?.close()
     journal = nil
+    if let line = follower?.sessionEnding() { Console.error("workshop: \(Sanitizer.visible(line))\n") }
     exit(status)
   }
 
@@ -236,6 +247,13 @@ public final class SessionHost {
 
   func terminateSession() {
     deliver(controller.terminate())
+  }
+
+  /// A one-line status from work in the background: above the prompt on a terminal, on standard
+  /// error otherwise, so that piped output stays the session's own.
+  static func notice(_ text: String) {
+    let line = "workshop: \(Sanitizer.visible(text, keepNewlines: false))\n"
+    if let editor = shared?.loop?.editor { editor.printAbove(line) } else { Console.error(line) }
   }
 
   /// Shows a message above the prompt without disturbing what the learner is typing.

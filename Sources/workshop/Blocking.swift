@@ -1,0 +1,26 @@
+import Dispatch
+import Foundation
+
+/// Runs async library code (jwt-kit's key collection is an actor) from a synchronous command.
+/// Commands are one-shot processes with nothing else on the main thread, so waiting here
+/// cannot hold up other work.
+enum Blocking {
+  private final class Outcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }
+    func get() -> Result<T, any Error>? { lock.withLock { result } }
+  }
+
+  static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let outcome = Outcome<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      do { outcome.set(.success(try await body())) } catch { outcome.set(.failure(error)) }
+      done.signal()
+    }
+    done.wait()
+    // The task always sets the outcome before signalling.
+    return try outcome.get()!.get()
+  }
+}
