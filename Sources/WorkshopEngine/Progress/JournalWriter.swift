@@ -46,8 +46,7 @@ public final class JournalWriter {
     // O_NOFOLLOW and the regular-file check come before the truncate below: a lock that is a
     // link to someone else's file is refused, never emptied.
     let lock = try DurableFile.open(lockPath, flags: O_RDWR | O_CREAT)
-    if flock(lock, LOCK_EX | LOCK_NB) != 0 {
-      let code = errno
+    if case let code = DurableFile.lockExclusive(lock), code != 0 {
       let holder = Self.readPID(lock)
       DurableFile.close(lock)
       if code == EWOULDBLOCK { throw .locked(learner: learner.rawValue, pid: holder) }
