@@ -120,7 +120,8 @@ public enum RecordBuilder {
         lessonRecord(id: id, lesson: nil, drafts: perLesson[id] ?? [], course: course, learner: learner))
     }
 
-    let outcome = courseOutcome(passMark: course.policy.passMark, lessons: lessons)
+    let outcome = CompletionRecord.Outcome(
+      Scoring.courseOutcome(lessons.map(\.standing)), passMark: course.policy.passMark)
     // From the work itself, never the export time, so re-exporting keeps the id (and digest).
     let recordID = NameUUID.make(
       "record", learner.id, course.id, course.version, course.digest,
@@ -230,35 +231,25 @@ public enum RecordBuilder {
     case .matches: "matching"
     }
   }
+}
 
-  /// Completed = every required lesson passed; decided = every required lesson finished at least
-  /// once. The course score weighs each required lesson's best attempt by its points.
-  static func courseOutcome(passMark: Double, lessons: [CompletionRecord.LessonRecord])
-    -> CompletionRecord.Outcome
-  {
-    let required = lessons.filter(\.required)
-    var earned = 0.0
-    var possible = 0.0
-    var latest: String?
-    var decided = !required.isEmpty
-    var completed = !required.isEmpty
-    for l in required {
-      if l.state != .passed { completed = false }
-      guard let n = l.bestAttempt, let a = l.attempts.first(where: { $0.number == n }) else {
-        decided = false
-        continue
-      }
-      earned += min(a.earned, a.possible)
-      possible += a.possible
-      if let at = a.completedAt, latest == nil || at > latest! { latest = at }
-    }
-    let seconds = lessons.reduce(0) { $0 + $1.seconds }
-    let score: Double? =
-      required.contains { $0.bestAttempt != nil }
-      ? Scoring.share(earned: earned, possible: possible) : nil
-    return .init(
-      completed: completed, passed: completed, decided: decided, score: score, earned: earned,
-      possible: possible, passMark: passMark,
-      completedAt: decided ? latest : nil, seconds: seconds)
+extension CompletionRecord.LessonRecord {
+  /// What this lesson brings to the course outcome: its state and its best finished attempt.
+  var standing: CourseLessonStanding {
+    let best = bestAttempt.flatMap { n in attempts.first { $0.number == n } }
+    return CourseLessonStanding(
+      required: required, passed: state == .passed,
+      best: best.map { .init(earned: $0.earned, possible: $0.possible, completedAt: $0.completedAt) },
+      seconds: seconds)
+  }
+}
+
+extension CompletionRecord.Outcome {
+  /// The engine's course outcome as a record states it.
+  init(_ outcome: CourseOutcome, passMark: Double) {
+    self.init(
+      completed: outcome.completed, passed: outcome.completed, decided: outcome.decided,
+      score: outcome.score, earned: outcome.earned, possible: outcome.possible, passMark: passMark,
+      completedAt: outcome.completedAt, seconds: outcome.seconds)
   }
 }

@@ -314,7 +314,8 @@ public enum RecordVerifier {
         report.tamper("\(lp).state", "\(lesson.state.rawValue) does not follow from the attempts (\(expectedState.rawValue))")
       }
     }
-    let outcome = RecordBuilder.courseOutcome(passMark: r.outcome.passMark, lessons: r.lessons)
+    let outcome = CompletionRecord.Outcome(
+      Scoring.courseOutcome(r.lessons.map(\.standing)), passMark: r.outcome.passMark)
     let fields: [(String, Bool)] = [
       ("completed", outcome.completed == r.outcome.completed),
       ("passed", outcome.passed == r.outcome.passed),

@@ -55,7 +55,7 @@ public final class Outbox {
     let lockPath = folder + "/\(key).lock"
     let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw Failure("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-    if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+    if wait ? flock(fd, LOCK_EX) != 0 : DurableFile.lockExclusive(fd) != 0 {
       Glibc.close(fd)
       throw Failure(
         "another workshop sync is sending from \(folder); wait for it to finish, then run this again", busy: true)

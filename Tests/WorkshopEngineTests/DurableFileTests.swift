@@ -89,6 +89,61 @@ import Testing
     #expect(edited.summary.courses["c"]?.lessons["l1"]?.questions["q1"]?.lastOutcome == .partial)
   }
 
+  @Test func aCheckpointOverAnUnchangedJournalIsTrustedWithoutHashingIt() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    var writer = try store.openJournal(id)
+    for n in 1...50 { try writer.append(answer(n)) }
+    writer.close()
+    let closed = try store.loadSummary(id)
+    #expect(closed.usedCheckpoint && !closed.hashedPrefix && closed.replayedEvents == 0)
+
+    // A crash after more answers: the file moved on, so the prefix is hashed once, and the
+    // reader brings the checkpoint up to date so that the next start is free again.
+    writer = try store.openJournal(id)
+    for n in 51...60 { try writer.append(answer(n)) }
+    let crashed = try store.loadSummary(id)
+    #expect(crashed.usedCheckpoint && crashed.hashedPrefix && crashed.replayedEvents == 10)
+    let next = try store.loadSummary(id)
+    #expect(next.usedCheckpoint && !next.hashedPrefix && next.replayedEvents == 0)
+    #expect(next.summary == writer.summary)
+    writer.close()
+  }
+
+  @Test func theDigestCarriedAcrossSessionsCoversEveryByte() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    // Three sessions, so the digest is carried from one checkpoint to the next twice.
+    for session in 0..<3 {
+      let writer = try store.openJournal(id)
+      for n in 1...40 { try writer.append(answer(session * 40 + n)) }
+      writer.close()
+    }
+    let path = store.journalPath(for: id)
+    let original = try #require(FileManager.default.contents(atPath: path))
+
+    // A copy of the folder is a new file: the carried digest must match the bytes as they are.
+    try FileManager.default.removeItem(atPath: path)
+    #expect(FileManager.default.createFile(atPath: path, contents: original))
+    let copied = try store.loadSummary(id)
+    #expect(copied.usedCheckpoint && copied.hashedPrefix && copied.replayedEvents == 0)
+    #expect(copied.summary.eventCount == 120)
+
+    // The same bytes with one changed in the first session's part: refused, replayed in full.
+    var text = String(decoding: original, as: UTF8.self)
+    let first = try #require(text.range(of: "\"outcome\":\"correct\""))
+    text.replaceSubrange(first, with: "\"outcome\":\"partial\"")
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    let edited = try store.loadSummary(id)
+    #expect(!edited.usedCheckpoint && edited.replayedEvents == 120)
+    #expect(edited.summary.courses["c"]?.lessons["l1"]?.questions["q1"]?.lastOutcome == .partial)
+    // The rebuilt checkpoint is trusted from then on.
+    let after = try store.loadSummary(id)
+    #expect(after.usedCheckpoint && !after.hashedPrefix && after.summary == edited.summary)
+  }
+
   @Test func everyLineCarriesItsVersionAndResponsesHaveOneSpelling() throws {
     let event = answer(1)
     let line = String(decoding: try JournalCodec.encode(event), as: UTF8.self)
@@ -119,6 +174,31 @@ import Testing
 
     let scan = Scan.run(Array(text.utf8), name: "journal.jsonl") { _ in }
     #expect(scan.torn == nil && scan.cleanLength == text.utf8.count && scan.newer == 2)
+  }
+
+  @Test func noCheckpointCoversAnEventFromANewerWorkshop() throws {
+    let tmp = TempDir()
+    let store = ProgressStore(root: tmp.path)
+    let id = try LearnerID(validating: "cy")
+    var writer = try store.openJournal(id)
+    for n in 1...30 { try writer.append(answer(n)) }
+    writer.close()
+    let newer = #"{"v":9,"id":"n1","at":"2030-01-01T00:00:00.000Z","kind":"teleported","course":"c"}"# + "\n"
+    let handle = try #require(FileHandle(forWritingAtPath: store.journalPath(for: id)))
+    handle.seekToEndOfFile()
+    handle.write(Data(newer.utf8))
+    try handle.close()
+    // A reader, then a whole session of the writer, then readers again: each still meets it.
+    #expect(try store.loadSummary(id).warnings.contains { $0.contains("written by a newer workshop") })
+    writer = try store.openJournal(id)
+    #expect(writer.warnings.contains { $0.contains("written by a newer workshop") })
+    try writer.append(answer(31))
+    writer.close()
+    for _ in 0..<2 {
+      let load = try store.loadSummary(id)
+      #expect(load.warnings.contains { $0.contains("written by a newer workshop") })
+      #expect(load.summary.eventCount == 31)
+    }
   }
 
   @Test func longNamesKeepAReadablePrefixAndDoNotCollide() throws {

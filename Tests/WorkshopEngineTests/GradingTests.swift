@@ -119,6 +119,19 @@ enum Q {
 }
 
 @Suite struct GradingShortAnswerTests {
+  @Test func theFirstListedWrongAnswerGivesItsFeedbackAndBlankIsPlainWrong() {
+    let key = Question.ShortAnswer(
+      accepted: ["Apache 2.0"],
+      wrongAnswers: [.init(answer: "MIT", feedback: "first"), .init(answer: "m.i.t.", feedback: "second")],
+      otherwiseFeedback: "otherwise")
+    let question = Question(id: "q", prompt: "Licence?", body: .shortAnswer(key), explanation: "", digest: "d")
+    #expect(Grader.grade(question, .text("mit!")).feedback == ["first"])
+    #expect(Grader.grade(question, .text("apache-2.0")).outcome == .correct)
+    #expect(Grader.grade(question, .text("GPL")).feedback == ["otherwise"])
+    let blank = Grader.grade(question, .text("  ?! "))
+    #expect(blank.outcome == .wrong && blank.feedback.isEmpty)
+  }
+
   @Test(arguments: [
     ("Café", "CAFE\u{301}"),
     ("café", "Cafe\u{301}"),

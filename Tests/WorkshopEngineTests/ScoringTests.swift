@@ -44,3 +44,83 @@ import WorkshopEngine
     #expect(score.possible == possible.reduce(0, +))
   }
 }
+
+@Suite struct CourseOutcomeTests {
+  typealias Best = CourseLessonStanding.BestAttempt
+
+  static func standing(
+    required: Bool = true, passed: Bool, best: Best?, seconds: Double = 60
+  ) -> CourseLessonStanding {
+    CourseLessonStanding(required: required, passed: passed, best: best, seconds: seconds)
+  }
+
+  @Test func completedWhenEveryRequiredLessonIsPassed() {
+    let lessons = [
+      Self.standing(required: false, passed: false, best: nil, seconds: 30),
+      Self.standing(passed: true, best: Best(earned: 4, possible: 5, completedAt: "2026-11-02T10:00:00.000Z")),
+      Self.standing(passed: true, best: Best(earned: 3, possible: 3, completedAt: "2026-11-01T10:00:00.000Z")),
+    ]
+    let outcome = Scoring.courseOutcome(lessons)
+    #expect(outcome.completed && outcome.decided)
+    // Weighted by points, not the mean of the lessons' shares.
+    #expect(abs(outcome.score! - 7.0 / 8) < 1e-12)
+    #expect(outcome.earned == 7 && outcome.possible == 8)
+    #expect(outcome.completedAt == "2026-11-02T10:00:00.000Z")
+    #expect(outcome.seconds == 150)
+  }
+
+  @Test func aFailedRequiredLessonDecidesButDoesNotComplete() {
+    let outcome = Scoring.courseOutcome([
+      Self.standing(passed: true, best: Best(earned: 5, possible: 5, completedAt: "2026-11-01T10:00:00.000Z")),
+      Self.standing(passed: false, best: Best(earned: 1, possible: 5, completedAt: "2026-11-03T10:00:00.000Z")),
+    ])
+    #expect(!outcome.completed && outcome.decided)
+    #expect(outcome.score == 0.6)
+    #expect(outcome.completedAt == "2026-11-03T10:00:00.000Z")
+  }
+
+  @Test func anUnfinishedRequiredLessonLeavesItUndecided() {
+    let outcome = Scoring.courseOutcome([
+      Self.standing(passed: true, best: Best(earned: 5, possible: 5, completedAt: "2026-11-01T10:00:00.000Z")),
+      Self.standing(passed: false, best: nil),
+    ])
+    #expect(!outcome.completed && !outcome.decided)
+    #expect(outcome.score == 1)
+    #expect(outcome.completedAt == nil)
+    #expect(Scoring.courseOutcome([Self.standing(passed: false, best: nil)]).score == nil)
+  }
+
+  @Test func aCourseWithNoRequiredLessonIsNeverCompleted() {
+    let optional = Self.standing(
+      required: false, passed: true, best: Best(earned: 2, possible: 2, completedAt: "2026-11-01T10:00:00.000Z"))
+    let outcome = Scoring.courseOutcome([optional])
+    #expect(!outcome.completed && !outcome.decided && outcome.score == nil)
+    #expect(!Scoring.courseCompleted([(required: false, passed: true)]))
+    #expect(!Scoring.courseCompleted([] as [(required: Bool, passed: Bool)]))
+  }
+
+  /// `list`, `progress` and the menu read completion from the deriver, which asks the same rule.
+  @Test func theDeriverAsksTheSameRule() {
+    let question = Question(
+      id: "q", prompt: "Open?", body: .trueFalse(answer: true, feedbackTrue: nil, feedbackFalse: nil),
+      explanation: "Yes.", digest: "d-q")
+    let lesson = Lesson(
+      id: "only", title: "Only", summary: "", objectives: [], estimatedMinutes: 1, kind: .lesson,
+      required: false, policy: Policy(), draw: nil, items: [.question(question)], path: "only.md", digest: "l")
+    let course = Course(
+      id: "c", title: "C", version: "1", description: "", language: "en", policy: Policy(), lessons: [lesson],
+      directory: "/nowhere", digest: "c")
+    var summary = JournalSummary()
+    for kind in [JournalEvent.Kind.lessonStarted, .lessonCompleted] {
+      summary.apply(
+        JournalEvent(
+          at: "2026-11-01T10:00:00.000Z", kind: kind, course: "c", lesson: "only", score: 1, passed: true))
+    }
+    let state = ProgressDeriver.state(of: course, summary: summary)
+    #expect(state.lessons[0].everPassed)
+    #expect(!state.completed)
+    var required = course
+    required.lessons[0].required = true
+    #expect(ProgressDeriver.state(of: required, summary: summary).completed)
+  }
+}

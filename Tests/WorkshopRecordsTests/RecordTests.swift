@@ -25,6 +25,28 @@ import WorkshopEngine
     #expect(r.outcome.completedAt == final.attempts[1].completedAt)
   }
 
+  /// The record's outcome and what `list` and the menu show come from one rule in the engine.
+  @Test func recordOutcomeAgreesWithTheLearnersScreens() {
+    let identity = LearnerIdentity(opaqueID: "learner", displayName: "Ana").record(pseudonymize: false)
+    let finisher = Fixture.Script.finisher().events
+    // Stopped before the assessment's second try: decided, not completed.
+    let lastFailure = finisher.lastIndex { $0.kind == .lessonCompleted && $0.passed == false }!
+    for events in [finisher, Array(finisher[...lastFailure])] {
+      let record = RecordBuilder.build(
+        events: events, course: Fixture.course, learner: identity, generatedAt: Fixture.generatedAt,
+        engine: "0.1.0")
+      var summary = JournalSummary()
+      for event in events { summary.apply(event) }
+      let state = ProgressDeriver.state(of: Fixture.course, summary: summary)
+      #expect(record.outcome.completed == state.completed)
+      #expect(record.outcome == CompletionRecord.Outcome(
+        Scoring.courseOutcome(record.lessons.map(\.standing)), passMark: Fixture.course.policy.passMark))
+    }
+    #expect(RecordBuilder.build(
+      events: finisher, course: Fixture.course, learner: identity, generatedAt: Fixture.generatedAt,
+      engine: "0.1.0").outcome.completed)
+  }
+
   @Test func learnerIsOpaqueAndStable() {
     let r = Fixture.finisherRecord()
     #expect(r.learner.id == LearnerIdentity.opaqueID(salt: "fixed-salt", learner: "ana-maria"))

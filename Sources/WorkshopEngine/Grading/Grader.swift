@@ -79,17 +79,44 @@ public enum Grader {
   }
 
   private static func short(_ key: Question.ShortAnswer, _ text: String) -> Grade {
-    let response = Normalizer.normalize(text)
-    guard !response.isEmpty else { return Grade(outcome: .wrong, credit: 0) }
-    if key.accepted.contains(where: { Normalizer.normalize($0) == response })
-      || key.pattern.map({ Normalizer.matches(pattern: $0, normalized: response) }) == true
-    {
-      return Grade(outcome: .correct, credit: 1)
+    ShortAnswerKey(key).grade(normalized: Normalizer.normalize(text))
+  }
+
+  /// A short-answer key with its answers normalised once, for grading many responses against the
+  /// same question (lint looks for the answer among every phrase of a prompt and its hints).
+  struct ShortAnswerKey {
+    let key: Question.ShortAnswer
+    private let accepted: Set<String>
+    /// How many words each accepted answer has once normalised: without a pattern, no response
+    /// of another length can be accepted.
+    let acceptedWordCounts: Set<Int>
+    /// Each known wrong answer, normalised, with its feedback; the first listed wins.
+    private let wrong: [String: String?]
+
+    init(_ key: Question.ShortAnswer) {
+      self.key = key
+      accepted = Set(key.accepted.map(Normalizer.normalize))
+      acceptedWordCounts = Set(accepted.map { $0.split(separator: " ").count })
+      var wrong: [String: String?] = [:]
+      for answer in key.wrongAnswers where wrong[Normalizer.normalize(answer.answer)] == nil {
+        wrong[Normalizer.normalize(answer.answer)] = .some(answer.feedback)
+      }
+      self.wrong = wrong
     }
-    if let known = key.wrongAnswers.first(where: { Normalizer.normalize($0.answer) == response }) {
-      return Grade(outcome: .wrong, credit: 0, feedback: list(known.feedback))
+
+    /// Whether the key accepts a response already passed through `Normalizer.normalize`.
+    func accepts(normalized response: String) -> Bool {
+      guard !response.isEmpty else { return false }
+      return accepted.contains(response)
+        || key.pattern.map { Normalizer.matches(pattern: $0, normalized: response) } == true
     }
-    return Grade(outcome: .wrong, credit: 0, feedback: list(key.otherwiseFeedback))
+
+    func grade(normalized response: String) -> Grade {
+      if accepts(normalized: response) { return Grade(outcome: .correct, credit: 1) }
+      guard !response.isEmpty else { return Grade(outcome: .wrong, credit: 0) }
+      if let feedback = wrong[response] { return Grade(outcome: .wrong, credit: 0, feedback: list(feedback)) }
+      return Grade(outcome: .wrong, credit: 0, feedback: list(key.otherwiseFeedback))
+    }
   }
 
   /// Comparisons allow a tiny slack relative to the magnitudes involved, so that decimal values

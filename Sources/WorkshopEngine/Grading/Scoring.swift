@@ -63,3 +63,87 @@ public struct LessonScore: Sendable, Hashable, Codable {
     self.passed = passed
   }
 }
+
+/// What one lesson brings to its course's outcome.
+public struct CourseLessonStanding: Sendable, Hashable {
+  public var required: Bool
+  /// A finished attempt reached the pass mark.
+  public var passed: Bool
+  /// The best finished attempt; nil while no attempt is finished.
+  public var best: BestAttempt?
+  /// Active time in the lesson, every attempt.
+  public var seconds: Double
+
+  public struct BestAttempt: Sendable, Hashable {
+    public var earned: Double
+    public var possible: Double
+    /// When the attempt ended.
+    public var completedAt: String?
+
+    public init(earned: Double, possible: Double, completedAt: String?) {
+      self.earned = earned
+      self.possible = possible
+      self.completedAt = completedAt
+    }
+  }
+
+  public init(required: Bool, passed: Bool, best: BestAttempt?, seconds: Double) {
+    self.required = required
+    self.passed = passed
+    self.best = best
+    self.seconds = seconds
+  }
+}
+
+/// Whether a whole course is passed, and its score: what the menu, `list`, `progress`, records and
+/// `verify` all report.
+public struct CourseOutcome: Sendable, Hashable {
+  /// Every required lesson passed (a course with no required lesson is never completed).
+  public var completed: Bool
+  /// Every required lesson has a finished attempt, so the course's result is known.
+  public var decided: Bool
+  /// Points earned over points possible across the required lessons' best attempts; nil until one
+  /// of them is finished.
+  public var score: Double?
+  public var earned: Double
+  public var possible: Double
+  /// When the last required lesson's best attempt ended, once decided.
+  public var completedAt: String?
+  /// Active time over every lesson, required or not.
+  public var seconds: Double
+}
+
+extension Scoring {
+  /// Whether a course is completed: it has required lessons and every one of them is passed.
+  /// `lessons` holds each lesson's (required, passed), in any order.
+  public static func courseCompleted(_ lessons: some Sequence<(required: Bool, passed: Bool)>) -> Bool {
+    var anyRequired = false
+    for lesson in lessons where lesson.required {
+      guard lesson.passed else { return false }
+      anyRequired = true
+    }
+    return anyRequired
+  }
+
+  /// The course's outcome from its lessons' standings (every lesson, in any order).
+  public static func courseOutcome(_ lessons: [CourseLessonStanding]) -> CourseOutcome {
+    let required = lessons.filter(\.required)
+    var earned = 0.0
+    var possible = 0.0
+    var latest: String?
+    var decided = !required.isEmpty
+    for lesson in required {
+      guard let best = lesson.best else {
+        decided = false
+        continue
+      }
+      earned += min(best.earned, best.possible)
+      possible += best.possible
+      if let at = best.completedAt, latest.map({ at > $0 }) ?? true { latest = at }
+    }
+    let score = required.contains { $0.best != nil } ? share(earned: earned, possible: possible) : nil
+    return CourseOutcome(
+      completed: courseCompleted(lessons.lazy.map { ($0.required, $0.passed) }), decided: decided, score: score, earned: earned, possible: possible,
+      completedAt: decided ? latest : nil, seconds: lessons.reduce(0) { $0 + $1.seconds })
+  }
+}

@@ -43,6 +43,20 @@ package enum DurableFile {
     #endif
   }
 
+  /// Takes an exclusive `flock` on `fd` without waiting for another holder, but retries for
+  /// `grace` seconds first: 0 on success, else the errno. A free lock can look taken for a moment
+  /// when another thread of this process forks, because the child holds a copy of the descriptor,
+  /// and with it the lock, until it execs and O_CLOEXEC closes it.
+  package static func lockExclusive(_ fd: Int32, grace: Double = 1.5) -> Int32 {
+    let deadline = Date().addingTimeInterval(grace)
+    while true {
+      if flock(fd, LOCK_EX | LOCK_NB) == 0 { return 0 }
+      let code = errno
+      guard code == EWOULDBLOCK || code == EINTR, Date() < deadline else { return code }
+      usleep(20_000)
+    }
+  }
+
   /// What kind of thing a path is, without following a final symbolic link.
   package static func kindDescription(_ mode: mode_t) -> String {
     switch mode & S_IFMT {

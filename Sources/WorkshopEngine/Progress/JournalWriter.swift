@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -29,9 +28,12 @@ public final class JournalWriter {
   private var length: Int
   private var lines: Int
   private var sinceCheckpoint = 0
-  /// SHA-256 of the journal's first `length` bytes, carried forward with every append so a
+  /// False when the journal holds events from a newer workshop after the last checkpoint: a
+  /// checkpoint past them would hide them from the upgrade that can read them.
+  private let checkpoints: Bool
+  /// The digest of the journal's first `length` bytes, carried forward with every append so a
   /// checkpoint never rereads the file.
-  private var prefixHash: SHA256
+  private var chain: PrefixChain
 
   init(learner: LearnerID, directory: String) throws(JournalError) {
     self.learner = learner
@@ -44,8 +46,7 @@ public final class JournalWriter {
     // O_NOFOLLOW and the regular-file check come before the truncate below: a lock that is a
     // link to someone else's file is refused, never emptied.
     let lock = try DurableFile.open(lockPath, flags: O_RDWR | O_CREAT)
-    if flock(lock, LOCK_EX | LOCK_NB) != 0 {
-      let code = errno
+    if case let code = DurableFile.lockExclusive(lock), code != 0 {
       let holder = Self.readPID(lock)
       DurableFile.close(lock)
       if code == EWOULDBLOCK { throw .locked(learner: learner.rawValue, pid: holder) }
@@ -77,7 +78,7 @@ public final class JournalWriter {
         throw error
       }
       journalFD = fd
-      prefixHash = loaded.prefixHash
+      chain = loaded.chain
       lockFD = lock
       summary = loaded.summary
       warnings = loaded.warnings + (torn.map { ["The unreadable end of the journal was moved to \($0); nothing else was changed."] } ?? [])
@@ -85,6 +86,7 @@ public final class JournalWriter {
       lines = loaded.lines
       tornFilePath = torn
       sinceCheckpoint = loaded.replayed
+      checkpoints = loaded.newerEvents == 0
     } catch {
       DurableFile.close(lock)
       throw error
@@ -132,7 +134,7 @@ public final class JournalWriter {
     var line = try JournalCodec.encode(event)
     line.append(0x0A)
     try DurableFile.append(journalFD, line, cleanLength: length, path: journalPath)
-    line.withUnsafeBytes { prefixHash.update(bufferPointer: $0) }
+    line.withUnsafeBytes { chain.append($0) }
     length += line.count
     lines += 1
     summary.apply(event)
@@ -145,8 +147,13 @@ public final class JournalWriter {
 
   /// Saves `checkpoint.json` for the journal as it is now (atomically).
   public func writeCheckpoint() throws(JournalError) {
-    guard journalFD >= 0, length > 0 else { return }
-    let checkpoint = Checkpoint.make(prefix: prefixHash, length: length, lines: lines, summary: summary)
+    guard journalFD >= 0, length > 0, checkpoints else { return }
+    chain.seal()
+    // The writer holds the lock, so the file is exactly the `length` bytes it wrote.
+    let stamp = JournalStamp.of(journalFD).flatMap { Int($0.size) == length ? $0 : nil }
+    let checkpoint = Checkpoint(
+      length: length, lines: lines, chain: chain, stamp: stamp, version: Checkpoint.formatVersion,
+      summary: summary)
     try checkpoint.save(checkpointPath)
     sinceCheckpoint = 0
   }

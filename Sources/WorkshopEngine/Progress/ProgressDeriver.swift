@@ -49,7 +49,7 @@ public struct LessonState: Sendable, Hashable {
 public struct CourseState: Sendable, Hashable {
   public var courseID: String
   public var lessons: [LessonState]
-  /// Every required lesson passed.
+  /// Every required lesson passed (`Scoring.courseCompleted`).
   public var completed: Bool
   public var seconds: Double
   public var lastActivity: String?
@@ -61,11 +61,10 @@ public enum ProgressDeriver {
   public static func state(of course: Course, summary: JournalSummary) -> CourseState {
     let record = summary.courses[course.id]
     let lessons = course.lessons.map { state(of: $0, record: record?.lessons[$0.id]) }
-    let required = course.lessons.enumerated().filter { $0.element.required }.map { lessons[$0.offset] }
-    let counted = required.isEmpty ? lessons : required
+    let completed = Scoring.courseCompleted(
+      zip(course.lessons, lessons).lazy.map { ($0.required, $1.everPassed) })
     return CourseState(
-      courseID: course.id, lessons: lessons,
-      completed: !counted.isEmpty && counted.allSatisfy(\.everPassed),
+      courseID: course.id, lessons: lessons, completed: completed,
       seconds: record?.seconds ?? 0, lastActivity: record?.lastActivity)
   }
 

@@ -82,7 +82,7 @@ public struct ProgressStore: Sendable {
     let loaded = try LoadedJournal.load(journal: journalPath(for: id), checkpoint: checkpointPath(for: id))
     return SummaryLoad(
       summary: loaded.summary, warnings: loaded.warnings, usedCheckpoint: loaded.usedCheckpoint,
-      replayedEvents: loaded.replayed)
+      replayedEvents: loaded.replayed, hashedPrefix: loaded.hashedPrefix)
   }
 
   /// Resolves what a user typed for `--learner`: an existing id, else the slug of a name.
@@ -111,4 +111,7 @@ public struct SummaryLoad: Sendable {
   public var usedCheckpoint: Bool
   /// Events decoded from the journal itself.
   public var replayedEvents: Int
+  /// Whether the checkpoint was checked by reading and hashing the journal's prefix, because
+  /// the file was no longer as the checkpoint left it.
+  public var hashedPrefix: Bool
 }

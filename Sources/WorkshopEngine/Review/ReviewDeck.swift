@@ -109,14 +109,15 @@ public enum ReviewDeck {
         let completed = Set(summary.lesson(course: course.id, lesson: lesson.id)?.completions.map(\.attempt) ?? [])
         let held = holdsAnswersUntilSubmitted(lesson)
         let scheduler = scheduler(for: lesson, learner: learner)
-        let questionOrder = Dictionary(
-          lesson.questions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let questions = lesson.questions
+        let questionOrder = Dictionary(
+          questions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for record in lessonRecords.sorted(by: { (questionOrder[$0.question] ?? 0) < (questionOrder[$1.question] ?? 0) }) {
           guard let index = questionOrder[record.question], let introduction = record.introduction else { continue }
           if held && record.reviews.isEmpty && !completed.contains(introduction.lessonAttempt) { continue }
           let question = questions[index]
-          let seed = fuzzSeed(course: course.id, lesson: lesson.id, question: question.id)
+          // The seed is a SHA-256 per card: worth it only when fuzz uses it.
+          let seed = scheduler.fuzz ? fuzzSeed(course: course.id, lesson: lesson.id, question: question.id) : 0
           guard let scheduled = schedule(record, scheduler: scheduler, fuzzSeed: seed) else { continue }
           items.append(
             ReviewItem(
@@ -131,11 +132,17 @@ public enum ReviewDeck {
 
   /// The cards to ask now: those due, the least likely to be remembered first.
   public static func queue(_ items: [ReviewItem], now: Int64) -> [ReviewItem] {
-    items.filter { $0.isDue(at: now) }.sorted {
-      if $0.retrievability != $1.retrievability { return $0.retrievability < $1.retrievability }
-      if $0.card.due != $1.card.due { return $0.card.due < $1.card.due }
-      return $0.key < $1.key
-    }
+    // Sorted by index with each card's key spelt once: items are large to move, and cards
+    // reviewed together tie on the first two criteria.
+    let due = items.indices.filter { items[$0].isDue(at: now) }
+    let keys = Dictionary(uniqueKeysWithValues: due.map { ($0, items[$0].key) })
+    return due.sorted { a, b in
+      let x = items[a]
+      let y = items[b]
+      if x.retrievability != y.retrievability { return x.retrievability < y.retrievability }
+      if x.card.due != y.card.due { return x.card.due < y.card.due }
+      return keys[a]! < keys[b]!
+    }.map { items[$0] }
   }
 
   /// How many cards fall due by the end of the learner's day (local time).

@@ -7,13 +7,11 @@ enum CatchAllChoiceCheck {
     "all the above", "all of these", "none of these", "all of them", "none of them",
   ].map { ItemText.words($0) }
 
-  static func run(_ review: inout ItemWritingReview) {
-    for lesson in review.course.lessons {
-      for question in lesson.questions {
-        switch question.body {
-        case .single(let choices), .multiple(let choices): check(choices, question, lesson, &review)
-        default: continue
-        }
+  static func run(_ lesson: Lesson, _ review: inout ItemWritingReview) {
+    for question in lesson.questions {
+      switch question.body {
+      case .single(let choices), .multiple(let choices): check(choices, question, lesson, &review)
+      default: continue
       }
     }
   }

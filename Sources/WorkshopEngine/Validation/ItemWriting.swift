@@ -61,20 +61,28 @@ struct ItemWritingReview {
 }
 
 enum ItemWriting {
-  /// Every item-writing check over one loaded course, in a fixed order.
+  /// Every item-writing check over one loaded course: the checks of each lesson on its own,
+  /// lessons on all cores, then those that compare lessons.
   static func review(_ loaded: LessonLoader.LoadedCourse) -> [Diagnostic] {
-    var review = ItemWritingReview(
+    let context = ItemWritingReview(
       course: loaded.course, sites: loaded.sites, source: loaded.source,
       manifestPath: loaded.manifestPath)
-    KeyLengthCheck.run(&review)
-    TrueFalseBalanceCheck.run(&review)
-    CatchAllChoiceCheck.run(&review)
-    NearDuplicateChoiceCheck.run(&review)
-    AnswerInTextCheck.run(&review)
-    MatchingOverlapCheck.run(&review)
+    let source = SourceQuotationCheck.Source(loaded.source)
+    let perLesson = LessonLoader.parallelMap(loaded.course.lessons) { lesson in
+      var review = context
+      KeyLengthCheck.run(lesson, &review)
+      TrueFalseBalanceCheck.run(lesson, &review)
+      CatchAllChoiceCheck.run(lesson, &review)
+      NearDuplicateChoiceCheck.run(lesson, &review)
+      AnswerInTextCheck.run(lesson, &review)
+      MatchingOverlapCheck.run(lesson, &review)
+      if let source { SourceQuotationCheck.run(lesson, source: source, &review) }
+      return review.diagnostics
+    }
+    var review = context
+    TrueFalseBalanceCheck.runOnCourse(&review)
     UntaughtTopicCheck.run(&review)
-    SourceQuotationCheck.run(&review)
-    return review.diagnostics
+    return perLesson.flatMap { $0 } + review.diagnostics
   }
 }
 

@@ -6,25 +6,23 @@ enum NearDuplicateChoiceCheck {
   static let minimumLengthForEdits = 12
   static let maximumEdits = 2
 
-  static func run(_ review: inout ItemWritingReview) {
-    for lesson in review.course.lessons {
-      for question in lesson.questions {
-        let choices: [Question.Choice]
-        switch question.body {
-        case .single(let c), .multiple(let c): choices = c
-        default: continue
-        }
-        let sites = review.sites(of: question, in: lesson)
-        let normalized = choices.map { Normalizer.normalize($0.text) }
-        let content = choices.map { ItemText.contentWords($0.text) }
-        for j in choices.indices {
-          guard let i = (0..<j).first(where: { i in
-            nearDuplicates(normalized[i], normalized[j], content[i], content[j])
-          }) else { continue }
-          review.warn(
-            .nearDuplicateChoice, lesson.path, sites.choices.indices.contains(j) ? sites.choices[j] : sites.fence,
-            "choice '\(choices[j].text)' of question '\(question.id)' says nearly the same as choice \(i + 1) ('\(choices[i].text)'), so learners can rule both in or out together; make each choice a distinct claim")
-        }
+  static func run(_ lesson: Lesson, _ review: inout ItemWritingReview) {
+    for question in lesson.questions {
+      let choices: [Question.Choice]
+      switch question.body {
+      case .single(let c), .multiple(let c): choices = c
+      default: continue
+      }
+      let sites = review.sites(of: question, in: lesson)
+      let normalized = choices.map { Normalizer.normalize($0.text) }
+      let content = choices.map { ItemText.contentWords($0.text) }
+      for j in choices.indices {
+        guard let i = (0..<j).first(where: { i in
+          nearDuplicates(normalized[i], normalized[j], content[i], content[j])
+        }) else { continue }
+        review.warn(
+          .nearDuplicateChoice, lesson.path, sites.choices.indices.contains(j) ? sites.choices[j] : sites.fence,
+          "choice '\(choices[j].text)' of question '\(question.id)' says nearly the same as choice \(i + 1) ('\(choices[i].text)'), so learners can rule both in or out together; make each choice a distinct claim")
       }
     }
   }

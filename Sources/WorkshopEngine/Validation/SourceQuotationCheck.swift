@@ -15,25 +15,34 @@ enum SourceQuotationCheck {
   /// Longer stretches between quotation marks are taken to be unbalanced marks, not a quotation.
   static let longestQuotation = 600
 
-  static func run(_ review: inout ItemWritingReview) {
-    guard let source = review.source,
-      let bytes = FileManager.default.contents(atPath: source.path)
-    else { return }
-    let sourceWords = ItemText.words(String(decoding: bytes, as: UTF8.self))
-    let sourceText = " " + sourceWords.joined(separator: " ") + " "
-    var sourcePairs = Set<String>()
-    for i in sourceWords.indices.dropLast() { sourcePairs.insert("\(sourceWords[i]) \(sourceWords[i + 1])") }
+  /// The source's words, read once for every lesson of the course.
+  struct Source {
+    let text: String
+    let pairs: Set<String>
+
+    /// Nil when course.yaml names no source or the file cannot be read.
+    init?(_ source: (path: String, site: SourceSite)?) {
+      guard let source, let bytes = FileManager.default.contents(atPath: source.path) else { return nil }
+      let words = ItemText.words(String(decoding: bytes, as: UTF8.self))
+      text = " " + words.joined(separator: " ") + " "
+      var pairs = Set<String>()
+      for i in words.indices.dropLast() { pairs.insert("\(words[i]) \(words[i + 1])") }
+      self.pairs = pairs
+    }
 
     func misquotes(_ quotation: Substring) -> Bool {
       let words = ItemText.words(String(quotation))
       guard words.count >= minimumWords else { return false }
-      if sourceText.contains(" " + words.joined(separator: " ") + " ") { return false }
-      let pairs = words.indices.dropLast().map { "\(words[$0]) \(words[$0 + 1])" }
-      let found = pairs.count { sourcePairs.contains($0) }
-      return Double(found) >= sourceLikeShare * Double(pairs.count)
+      if text.contains(" " + words.joined(separator: " ") + " ") { return false }
+      let quoted = words.indices.dropLast().map { "\(words[$0]) \(words[$0 + 1])" }
+      let found = quoted.count { pairs.contains($0) }
+      return Double(found) >= sourceLikeShare * Double(quoted.count)
     }
+  }
+
+  static func run(_ lesson: Lesson, source: Source, _ review: inout ItemWritingReview) {
     func report(_ text: String, at site: SourceSite, path: String, what: String, exactLines: Bool) {
-      for (range, line, column) in quotations(in: text) where misquotes(text[range]) {
+      for (range, line, column) in quotations(in: text) where source.misquotes(text[range]) {
         let at = exactLines ? SourceSite(line: site.line + line, column: column + 1) : site
         review.warn(
           .sourceQuotation, path, at,
@@ -41,17 +50,15 @@ enum SourceQuotationCheck {
       }
     }
 
-    for lesson in review.course.lessons {
-      for item in lesson.items {
-        switch item {
-        case .page(let page):
-          report(page.markdown, at: SourceSite(line: page.line, column: 0), path: lesson.path,
-            what: "page '\(page.id)'", exactLines: true)
-        case .question(let question):
-          let sites = review.sites(of: question, in: lesson)
-          for (text, site) in texts(of: question, sites) {
-            report(text, at: site, path: lesson.path, what: "question '\(question.id)'", exactLines: false)
-          }
+    for item in lesson.items {
+      switch item {
+      case .page(let page):
+        report(page.markdown, at: SourceSite(line: page.line, column: 0), path: lesson.path,
+          what: "page '\(page.id)'", exactLines: true)
+      case .question(let question):
+        let sites = review.sites(of: question, in: lesson)
+        for (text, site) in texts(of: question, sites) {
+          report(text, at: site, path: lesson.path, what: "question '\(question.id)'", exactLines: false)
         }
       }
     }

@@ -6,22 +6,25 @@ enum TrueFalseBalanceCheck {
   /// Balance is only judged once there are this many true/false questions.
   static let minimumQuestions = 6
 
-  static func run(_ review: inout ItemWritingReview) {
-    var courseKeys: [Bool] = []
-    for lesson in review.course.lessons {
-      let keys = lesson.questions.compactMap { question -> Bool? in
-        if case .trueFalse(let answer, _, _) = question.body { answer } else { nil }
-      }
-      if lesson.kind == .lesson { courseKeys += keys }
-      if let problem = imbalance(keys, in: lesson.kind == .assessment ? "this pool" : "this lesson") {
-        review.warn(.trueFalseBalance, lesson.path, review.idSite(of: lesson), problem)
-      }
+  static func run(_ lesson: Lesson, _ review: inout ItemWritingReview) {
+    if let problem = imbalance(keys(of: lesson), in: lesson.kind == .assessment ? "this pool" : "this lesson") {
+      review.warn(.trueFalseBalance, lesson.path, review.idSite(of: lesson), problem)
     }
-    // A course whose lessons each have a few true/false questions can still lean one way overall.
-    if !review.course.lessons.contains(where: { lesson in
-      lesson.kind == .lesson && lesson.questions.count { $0.kind == .truefalse } >= minimumQuestions
-    }), let problem = imbalance(courseKeys, in: "the course's lessons") {
+  }
+
+  /// A course whose lessons each have a few true/false questions can still lean one way overall.
+  static func runOnCourse(_ review: inout ItemWritingReview) {
+    let lessons = review.course.lessons.filter { $0.kind == .lesson }
+    if !lessons.contains(where: { lesson in
+      lesson.questions.count { $0.kind == .truefalse } >= minimumQuestions
+    }), let problem = imbalance(lessons.flatMap(keys(of:)), in: "the course's lessons") {
       review.warn(.trueFalseBalance, review.manifestPath, SourceSite(line: 1, column: 1), problem)
+    }
+  }
+
+  static func keys(of lesson: Lesson) -> [Bool] {
+    lesson.questions.compactMap { question -> Bool? in
+      if case .trueFalse(let answer, _, _) = question.body { answer } else { nil }
     }
   }
 
