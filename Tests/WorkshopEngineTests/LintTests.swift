@@ -31,6 +31,9 @@ let lesson = "01-lesson.md"
 let expectations: [Expected] = [
   // Files and folders
   .init("missing-lesson-file", "course.yaml", 6, 5, .error, "lesson file '02-missing.md' is listed but does not exist"),
+  .init(
+    "misspelled-lesson-file", "course.yaml", 6, 5, .error,
+    "lesson file '02-secnd.md' is listed but does not exist; did you mean '02-second.md'?"),
   .init("unlisted-file", "02-extra.md", 1, 1, .error, "not listed in course.yaml"),
   .init("not-utf8", lesson, 8, 6, .error, "not valid UTF-8"),
   .init("yaml-syntax-error", lesson, 14, 12, .error, "invalid YAML: did not find expected ',' or ']'"),

@@ -91,7 +91,10 @@ struct CourseManifest {
       seen[file] = at.line
       let lessonPath = join(folder, file)
       guard FileManager.default.fileExists(atPath: lessonPath) else {
-        reader.error(node, "lesson file '\(file)' is listed but does not exist")
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: folder))?
+          .filter { $0.hasSuffix(".md") && $0 != "README.md" } ?? []
+        let suggestion = closestMatch(to: file, in: present).map { "; did you mean '\($0)'?" } ?? ""
+        reader.error(node, "lesson file '\(file)' is listed but does not exist\(suggestion)")
         return
       }
       entries.append(
