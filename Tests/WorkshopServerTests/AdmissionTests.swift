@@ -76,9 +76,12 @@ import WorkshopEngine
     try await app.test(.live) { client in
       let idle = LiveClient(url: "ws://127.0.0.1:\(client.port!)/ws/learn")
       idle.send(LearnerRequest(type: .ping))
-      #expect(await idle.next()?.message.type == .pong)
-      let told = await idle.next { $0.type == .error }
-      #expect(told?.message.text?.contains("join within") == true)
+      // On a machine busy enough, the deadline can pass before the ping is answered; the
+      // reason must arrive either way.
+      let first = await idle.next { $0.type == .pong || $0.type == .error }
+      #expect(first != nil)
+      let told = first?.message.type == .error ? first : await idle.next { $0.type == .error }
+      #expect(told?.message.text?.contains("join within") == true, "\(String(describing: told))")
       #expect(await idle.waitUntilClosed())
       #expect(await host.waitingConnections == 0)
     }
