@@ -21,6 +21,9 @@ public struct ServeLaunch: Sendable {
   public var maxLearners: Int
   /// Read instructor commands from standard input.
   public var console: Bool
+  /// Run once the server has stopped and the session's records are written, with the session's
+  /// folder: `serve --sync` sends the records to the LRS here.
+  public var afterSession: (@Sendable (_ sessionFolder: String) async -> Void)?
 
   public init(
     lessonsRoot: String, course: String, address: String, port: Int, policyPath: String?, keyPath: String?,
@@ -179,6 +182,7 @@ public enum ServeSession {
     try? await server.stop()
     printer.cancel()
     await host.stop()
+    await launch.afterSession?(folder)
   }
 }
 

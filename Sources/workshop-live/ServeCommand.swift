@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import WorkshopCommandLine
 import WorkshopLiveTerminal
+import WorkshopSync
 
 /// `workshop serve`: run a live session for a room, from this terminal and a browser page.
 struct ServeCommand: ParsableCommand {
@@ -35,10 +37,31 @@ struct ServeCommand: ParsableCommand {
   @Flag(name: .long, help: "Read no commands from the terminal (for scripts; stop with Ctrl-C or SIGTERM).")
   var noConsole = false
 
+  @Flag(
+    name: .long,
+    help: "When the session ends, send its records to the LRS (settings as for `workshop sync`).")
+  var sync = false
+
   func run() throws {
-    let launch = ServeLaunch(
+    var launch = ServeLaunch(
       lessonsRoot: location.lessonsRoot, course: course, address: host, port: port, policyPath: policy, keyPath: key,
       sessionsRoot: sessions, startNew: new, maxLearners: maxLearners, console: !noConsole)
-    MainActor.assumeIsolated { ServeSession.run(launch) }
+    if sync {
+      // Bad settings stop `serve` before the room opens, not after the session has ended.
+      let settings: LRSSettings
+      do { settings = try LRSSettingsSources().resolve() } catch {
+        CLIOutput.error("--sync: \(error.description)")
+        throw ExitCode(64)
+      }
+      let lessonsRoot = location.lessonsRoot
+      launch.afterSession = { folder in
+        let records = (folder as NSString).appendingPathComponent("records")
+        guard FileManager.default.fileExists(atPath: records) else { return }
+        _ = await SyncOutput.sync(
+          .records(folder: records, lessonsRoot: lessonsRoot), settings: settings, retryRefused: false)
+      }
+    }
+    let ready = launch
+    MainActor.assumeIsolated { ServeSession.run(ready) }
   }
 }

@@ -93,15 +93,17 @@ final class FedProcess: @unchecked Sendable {
     }
   }
 
-  func startRoom() throws -> Room {
-    let f = try SessionFixture()
+  func startRoom(
+    _ fixture: SessionFixture? = nil, extraArguments: [String] = [], environment: [String: String] = [:]
+  ) throws -> Room {
+    let f = try fixture ?? SessionFixture()
     let keys = try ProcessRunner.run(try BuiltProducts.workshop(), ["keys", "generate", "--key", f.folder.file("keys/instructor.key")])
     #expect(keys.status == 0, "\(keys.stderr)")
     let serve = try FedProcess(
       [
         "serve", "--course", "fixture-course", "--port", "0", "--key", f.folder.file("keys/instructor.key"),
         "--sessions", f.folder.file("sessions"), "--lessons", f.lessons, "--progress", f.progress,
-      ], environment: ["WORKSHOP_CACHE": f.cache])
+      ] + extraArguments, environment: environment.merging(["WORKSHOP_CACHE": f.cache]) { a, _ in a })
     guard serve.waitFor("Type `help`") else {
       serve.stop()
       throw SupportError("serve did not start: \(serve.output)")
@@ -174,6 +176,52 @@ final class FedProcess: @unchecked Sendable {
     let wrong = try f.run(["verify", record, "--key", other + ".pub"], environment: room.environment)
     #expect(wrong.status == 1)
     #expect(wrong.stdout.contains("signature: INVALID"), "\(wrong.stdout)")
+  }
+
+  @Test(
+    "serve --sync sends the session's records to the LRS when the session ends, once",
+    .enabled(if: RalphLRS.shouldRun, Comment(rawValue: RalphLRS.skipMessage)))
+  func serveSyncSendsTheRecords() throws {
+    let f = try SessionFixture()
+    let lrs = try RalphLRS(folder: f.folder.file("lrs"))
+    defer { lrs.stop() }
+    let lrsEnvironment = [
+      "WORKSHOP_LRS_ENDPOINT": lrs.endpoint, "WORKSHOP_LRS_USERNAME": RalphLRS.username,
+      "WORKSHOP_LRS_PASSWORD": RalphLRS.password, "HOME": f.folder.path,
+    ]
+    let room = try startRoom(f, extraArguments: ["--sync"], environment: lrsEnvironment)
+    // Not room.stop(): serve has exited by then, and its input is closed.
+    defer {
+      room.serve.stop()
+      f.remove()
+    }
+    let join = try FedProcess(room.joinArguments("Ana"), environment: room.environment)
+    defer { join.stop() }
+    #expect(join.waitFor("Welcome, Ana"), "\(join.output)")
+    room.serve.send("open first-steps")
+    room.serve.send("next")
+    #expect(join.waitFor("Which licence allows any use?"), "\(join.output)")
+    join.send("b")
+    #expect(join.waitFor("Correct."), "\(join.output)")
+    #expect(lrs.storedStatements().isEmpty, "nothing is sent before the session ends")
+    room.serve.send("end")
+    room.serve.send("yes")
+    #expect(join.waitFor("The session has ended."), "\(join.output)")
+    room.serve.send("quit")
+    #expect(room.serve.waitFor("LRS "), "\(room.serve.output)")
+    #expect(room.serve.waitForExit() == 0, "\(room.serve.output)")
+    #expect(!room.serve.output.contains(RalphLRS.password))
+
+    let stored = lrs.storedStatements()
+    #expect(!stored.isEmpty, "\(room.serve.output)")
+    // Sending the same records again adds nothing: each statement is on the LRS once.
+    let sessions = f.folder.file("sessions")
+    let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: sessions).first)
+    let again = try ProcessRunner.run(
+      try BuiltProducts.workshop(), ["sync", "--records", "\(sessions)/\(folder)/records", "--lessons", f.lessons],
+      environment: lrsEnvironment.merging(["WORKSHOP_CACHE": f.cache]) { a, _ in a })
+    #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+    #expect(lrs.storedStatements().count == stored.count, "\(again.stdout)")
   }
 
   @Test("the serve console: open by number, pace student keeps the learner's place and says so, end asks first")
