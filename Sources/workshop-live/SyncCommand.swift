@@ -101,7 +101,7 @@ struct SyncCommand: ParsableCommand {
     let retryRefused = retryRefused
     final class Status: @unchecked Sendable { var code: Int32 = 0 }
     let status = Status()
-    try runBlocking {
+    try Blocking.run {
       if check {
         status.code = await SyncOutput.check(source, settings: settingsCopy)
       } else {
@@ -162,17 +162,4 @@ enum SyncOutput {
     }
     return differences == 0 ? 0 : 1
   }
-}
-
-/// Runs async work from a synchronous command and waits for it.
-private func runBlocking(_ body: @escaping @Sendable () async throws -> Void) throws {
-  final class Box: @unchecked Sendable { var error: (any Error)? }
-  let box = Box()
-  let done = DispatchSemaphore(value: 0)
-  Task.detached {
-    do { try await body() } catch { box.error = error }
-    done.signal()
-  }
-  done.wait()
-  if let error = box.error { throw error }
 }

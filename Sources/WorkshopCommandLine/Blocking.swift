@@ -1,10 +1,10 @@
 import Dispatch
 import Foundation
 
-/// Runs async library code (jwt-kit's key collection is an actor) from a synchronous command.
+/// Runs async library code (jwt-kit's key collection, the LRS client) from a synchronous command.
 /// Commands are one-shot processes with nothing else on the main thread, so waiting here
 /// cannot hold up other work.
-enum Blocking {
+public enum Blocking {
   private final class Outcome<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, any Error>?
@@ -12,7 +12,7 @@ enum Blocking {
     func get() -> Result<T, any Error>? { lock.withLock { result } }
   }
 
-  static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+  public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let outcome = Outcome<T>()
     let done = DispatchSemaphore(value: 0)
     Task.detached {
