@@ -115,19 +115,14 @@ public enum LiveCompletion {
   /// Points earned and possible over the questions asked, and whether every lesson run passed:
   /// the figures the end-of-session message and the roster show.
   public static func totals(for pid: String, in room: Classroom) -> (earned: Double, possible: Double, score: Double, passed: Bool) {
-    let (earned, possible) = room.score(of: pid)
-    var passed = true
-    var any = false
-    for (lesson, questions) in room.scoredQuestions() {
-      any = true
-      let score = Scoring.lessonScore(
+    let lessons = room.scoredQuestions().map { lesson, questions in
+      Scoring.lessonScore(
         earned: questions.map {
           room.participants[pid]?.standing(Classroom.key(lesson: lesson.id, question: $0.id)).earned ?? 0
         },
         possible: questions.map(\.points), passMark: room.policy(for: lesson).passMark)
-      if !score.passed { passed = false }
     }
-    // Nothing asked yet reads as 0%, not the engine's "nothing to lose" 100%.
-    return (earned, possible, possible > 0 ? Scoring.share(earned: earned, possible: possible) : 0, any && passed)
+    let session = Scoring.sessionScore(lessons)
+    return (session.earned, session.possible, session.share, session.passed)
   }
 }

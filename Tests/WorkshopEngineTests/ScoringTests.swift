@@ -124,3 +124,20 @@ import WorkshopEngine
     #expect(ProgressDeriver.state(of: required, summary: summary).completed)
   }
 }
+
+@Suite struct SessionScoreTests {
+  @Test func aSessionPassesWhenEveryLessonRunPassesAndAddsTheirPoints() {
+    let passed = Scoring.lessonScore(earned: [1, 1], possible: [1, 1], passMark: 0.7)
+    let failed = Scoring.lessonScore(earned: [0.5, 0], possible: [1, 1], passMark: 0.7)
+    let both = Scoring.sessionScore([passed, failed])
+    #expect(both.earned == 2.5 && both.possible == 4)
+    #expect(both.share == 0.625)
+    #expect(!both.passed)
+    #expect(Scoring.sessionScore([passed]).passed)
+  }
+
+  @Test func nothingAskedIsZeroAndNotPassed() {
+    let none = Scoring.sessionScore([])
+    #expect(none.share == 0 && !none.passed)
+  }
+}

@@ -47,6 +47,17 @@ public enum Scoring {
     let share = share(earned: e, possible: p)
     return LessonScore(earned: e, possible: p, share: share, passed: passes(share: share, passMark: passMark))
   }
+
+  /// A live session's result over the lesson runs it asked: the points of every question asked,
+  /// passed when at least one lesson ran and each one passed. Nothing asked reads as 0%, not as
+  /// the "nothing to lose" 100% of a lesson without questions.
+  public static func sessionScore(_ lessons: [LessonScore]) -> LessonScore {
+    let earned = lessons.reduce(0) { $0 + $1.earned }
+    let possible = lessons.reduce(0) { $0 + $1.possible }
+    return LessonScore(
+      earned: earned, possible: possible, share: possible > 0 ? share(earned: earned, possible: possible) : 0,
+      passed: !lessons.isEmpty && lessons.allSatisfy(\.passed))
+  }
 }
 
 public struct LessonScore: Sendable, Hashable, Codable {
