@@ -5,6 +5,13 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The modules linked into `workshop` use FoundationEssentials, not corelibs Foundation (which
+// brings ICU). Without this, a Foundation member made visible by a dependency's own
+// `import Foundation` would compile and quietly link corelibs back in.
+let learnerBinarySettings: [SwiftSetting] = strictSettings + [
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
   name: "workshop",
   platforms: [.macOS(.v14)],
@@ -51,7 +58,7 @@ let package = Package(
         "CYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
 
     // MARK: Completion records: export, verify, roster.
@@ -62,7 +69,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "JWTKit", package: "jwt-kit"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
 
     // MARK: Sending xAPI statements to a Learning Record Store: outbox, batching, retries.
@@ -75,14 +82,14 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
 
     // MARK: Terminal UI: rendering, the learner's session, line editing.
     .target(
       name: "WorkshopTerminal",
       dependencies: ["WorkshopEngine", "CReadline", "CCmark"],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
 
     // MARK: Live sessions: the classroom state machine and its Hummingbird/WebSocket server.
@@ -117,7 +124,7 @@ let package = Package(
         "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
     // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live.
     // WorkshopSync is linked for `start --sync`, which sends in the background of the REPL.
@@ -131,7 +138,7 @@ let package = Package(
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictSettings
+      swiftSettings: learnerBinarySettings
     ),
     // `workshop serve`, `join` and `sync`: the live-session server and client, and the LRS client.
     .executableTarget(

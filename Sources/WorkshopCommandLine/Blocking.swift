@@ -1,12 +1,17 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 
 /// Runs async library code (jwt-kit's key collection, the LRS client) from a synchronous command.
 /// Commands are one-shot processes with nothing else on the main thread, so waiting here
 /// cannot hold up other work.
 public enum Blocking {
   private final class Outcome<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var result: Result<T, any Error>?
     func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }
     func get() -> Result<T, any Error>? { lock.withLock { result } }

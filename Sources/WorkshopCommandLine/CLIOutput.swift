@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 import WorkshopRecords
 import WorkshopTerminal
 
@@ -7,11 +12,11 @@ import WorkshopTerminal
 /// `workshop:`, with control characters made visible.
 public enum CLIOutput {
   public static func error(_ message: String) {
-    FileHandle.standardError.write(Data("workshop: \(Sanitizer.visible(message))\n".utf8))
+    StandardStreams.writeError("workshop: \(Sanitizer.visible(message))\n")
   }
 
   public static func warn(_ message: String) {
-    FileHandle.standardError.write(Data("workshop: warning: \(Sanitizer.visible(message))\n".utf8))
+    StandardStreams.writeError("workshop: warning: \(Sanitizer.visible(message))\n")
   }
 
   public static func emit(_ text: String, to path: String?) throws {
@@ -24,8 +29,7 @@ public enum CLIOutput {
       }
     } else {
       // A file or pipe gets the exact bytes; a terminal gets them with controls made visible.
-      let shown = isatty(STDOUT_FILENO) == 1 ? Sanitizer.visible(text) : text
-      FileHandle.standardOutput.write(Data(shown.utf8))
+      StandardStreams.writeOutput(ProcessControl.outputIsTerminal ? Sanitizer.visible(text) : text)
     }
   }
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Where lessons and progress live; every command of both executables takes these.
@@ -33,8 +37,7 @@ public struct LocationOptions: ParsableArguments {
   }
 }
 
-/// One environment variable. `ProcessInfo.environment` copies the whole environment into a
-/// dictionary on every call, which start-up commands do not need.
+/// One environment variable, without copying the whole environment.
 public func environment(_ name: String) -> String? {
-  getenv(name).map { String(cString: $0) }
+  ProcessControl.environment(name)
 }

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The time every command works with. `WORKSHOP_NOW` (an ISO 8601 instant such as
 /// `2026-12-01T09:00:00Z`) moves the clock so that it reads that instant when the process starts
@@ -25,12 +36,7 @@ public enum WorkshopClock {
   /// Parses an ISO 8601 instant: `2026-12-01T09:00:00Z`, with optional fractional seconds and a
   /// `+hh:mm` offset instead of `Z`.
   public static func parseInstant(_ text: String) -> Date? {
-    let plain = ISO8601DateFormatter()
-    plain.formatOptions = [.withInternetDateTime]
-    if let date = plain.date(from: text) { return date }
-    let fractional = ISO8601DateFormatter()
-    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return fractional.date(from: text)
+    try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
   }
 
   private struct Override: Sendable {
@@ -43,7 +49,7 @@ public enum WorkshopClock {
     guard let raw = getenv(environmentVariable).map({ String(cString: $0) }), !raw.isEmpty else {
       return Override()
     }
-    guard let instant = parseInstant(raw.trimmingCharacters(in: .whitespaces)) else {
+    guard let instant = parseInstant(raw.trimmed(.spaces)) else {
       return Override(
         problem: "\(environmentVariable)=\(raw) is not an ISO 8601 instant; "
           + "write it like 2026-12-01T09:00:00Z, or unset it to use the real clock.")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// A badge as a picture with its credential baked in (Open Badges 3.0 baking, SVG): the VC-JWT
@@ -42,13 +46,14 @@ public enum BadgeImage {
   /// The VC-JWT baked into an SVG, if the file is one and has it.
   public static func bakedToken(in data: Data) -> String? {
     let text = String(decoding: data.prefix(4_000_000), as: UTF8.self)
-    guard text.contains("<svg"), let open = text.range(of: "<openbadges:credential"),
-      let close = text.range(of: "</openbadges:credential>", range: open.upperBound..<text.endIndex),
-      let start = text.range(of: ">", range: open.upperBound..<close.lowerBound)
+    // Byte-wise search: a tag is ASCII, whatever marks follow it.
+    guard text.contains("<svg"), let open = text.utf8.firstRange(of: "<openbadges:credential".utf8),
+      let close = text.utf8[open.upperBound...].firstRange(of: "</openbadges:credential>".utf8),
+      let start = text.utf8[open.upperBound..<close.lowerBound].firstRange(of: ">".utf8)
     else { return nil }
-    var inner = text[start.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+    var inner = text[start.upperBound..<close.lowerBound].trimmed()
     if inner.hasPrefix("<![CDATA["), inner.hasSuffix("]]>") {
-      inner = String(inner.dropFirst("<![CDATA[".count).dropLast(3)).trimmingCharacters(in: .whitespacesAndNewlines)
+      inner = String(inner.dropFirst("<![CDATA[".count).dropLast(3)).trimmed()
     }
     return inner.isEmpty ? nil : inner
   }

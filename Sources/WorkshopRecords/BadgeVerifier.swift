@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import JWTKit
 import WorkshopEngine
 
@@ -53,7 +57,7 @@ public enum BadgeVerifier {
   public static func verify(
     token raw: String, now: Date, course: (String) -> Course?, trusting trusted: [String]? = nil
   ) async throws(NotABadge) -> BadgeReport {
-    let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    let token = raw.trimmed()
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
       let header = try? JSONParser.parse(headerBytes), let headerMembers = header.members

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 extension HTML {
@@ -118,21 +122,21 @@ public enum CertificateExporter {
     let hours = seconds / 3600
     if hours >= 1 {
       let tenths = (hours * 10).rounded() / 10
-      return tenths == 1 ? "1 hour" : String(format: "%.1f hours", tenths)
+      return tenths == 1 ? "1 hour" : "\(NumberText.fixed(tenths, digits: 1)) hours"
     }
     return Wording.count(max(1, Int((seconds / 60).rounded())), "minute")
   }
 
   /// JSON is safe inside a script element once no `<` can close it; `\u003c` reads back the same.
   static func embeddable(_ json: String) -> String {
-    json.trimmingCharacters(in: .newlines).replacingOccurrences(of: "<", with: "\\u003c")
+    json.trimmed(.lineBreaks).replacingScalars(of: "<", with: "\\u003c")
   }
 
   /// The record a certificate carries, as JSON bytes; nil when the HTML has none.
   public static func embeddedRecord(inHTML html: String) -> Data? {
     let opening = "<script type=\"application/json\" id=\"\(recordElementID)\">"
-    guard let start = html.range(of: opening),
-      let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex)
+    guard let start = html.utf8.firstRange(of: opening.utf8),
+      let end = html.utf8[start.upperBound...].firstRange(of: "</script>".utf8)
     else { return nil }
     return Data(html[start.upperBound..<end.lowerBound].utf8)
   }

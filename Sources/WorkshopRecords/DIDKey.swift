@@ -1,5 +1,10 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 
 /// A `did:key` for an Ed25519 public key (W3C CCG did:key method): the key itself, written as a
 /// decentralised identifier, so a verifier gets the public key out of the credential's `kid`
@@ -110,15 +115,15 @@ enum Base58 {
 enum Base64URL {
   static func encode(_ bytes: some Sequence<UInt8>) -> String {
     Data(bytes).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-")
-      .replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+      .replacingScalars(of: "+", with: "-")
+      .replacingScalars(of: "/", with: "_")
+      .replacingScalars(of: "=", with: "")
   }
 
   static func decode(_ text: some StringProtocol) -> Data? {
     guard text.utf8.allSatisfy({ $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") })
     else { return nil }
-    var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    var s = text.replacingScalars(of: "-", with: "+").replacingScalars(of: "_", with: "/")
     while s.count % 4 != 0 { s += "=" }
     return Data(base64Encoded: s)
   }

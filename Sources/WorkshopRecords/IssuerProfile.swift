@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 
 /// Who issues Open Badges: the `issuer` Profile of every credential, read from a small config
 /// file (docs/records.md, "Issuer settings") and options.
@@ -40,7 +45,7 @@ public struct IssuerProfile: Sendable, Hashable {
   {
     if let given { return given }
     if let path = environment[environmentVariable], !path.isEmpty { return path }
-    let home = environment["HOME"] ?? NSHomeDirectory()
+    let home = environment["HOME"] ?? FilePath.accountHome
     let path = home + "/.workshop/issuer.conf"
     return FileManager.default.fileExists(atPath: path) ? path : nil
   }
@@ -54,16 +59,16 @@ public struct IssuerProfile: Sendable, Hashable {
       guard let data = FileManager.default.contents(atPath: configPath), let text = String(data: data, encoding: .utf8)
       else { throw Problem("cannot read the issuer config file \(configPath)") }
       for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let line = raw.trimmingCharacters(in: .whitespaces)
+        let line = raw.trimmed(.spaces)
         if line.isEmpty || line.hasPrefix("#") { continue }
         guard let eq = line.firstIndex(of: "=") else {
           throw Problem("\(configPath):\(number + 1): expected `key = value`")
         }
-        let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+        let key = line[..<eq].trimmed(.spaces).lowercased()
         guard keys.contains(key) else {
           throw Problem("\(configPath):\(number + 1): unknown setting \"\(key)\" (known: \(keys.joined(separator: ", ")))")
         }
-        values[key] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        values[key] = line[line.index(after: eq)...].trimmed(.spaces)
       }
     }
     if let name { values["name"] = name }

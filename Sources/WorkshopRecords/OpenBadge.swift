@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import JWTKit
 import WorkshopEngine
 
@@ -31,7 +35,7 @@ public enum OpenBadge {
     a.add("type", JSONValue.array([.string("Achievement")]))
     a.add("achievementType", "CertificateOfCompletion")
     a.add("name", course.title)
-    let description = course.description.trimmingCharacters(in: .whitespacesAndNewlines)
+    let description = course.description.trimmed()
     a.add(
       "description",
       description.isEmpty
@@ -86,9 +90,7 @@ public enum OpenBadge {
 
   /// `2026-11-18T10:00:00Z`: whole seconds, as JWT dates count them.
   static func instant(_ date: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+    Timestamp.formatSeconds(Int64(date.timeIntervalSince1970.rounded(.down)))
   }
 
   /// The credential for a passed course. Its id is the record's (stable across exports), and it
@@ -200,7 +202,7 @@ public enum OpenBadge {
 
   /// Whether bytes look like a compact JWS (three base64url parts), as a badge file holds.
   public static func looksLikeJWT(_ data: Data) -> Bool {
-    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = String(decoding: data, as: UTF8.self).trimmed()
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     return parts.count == 3 && text.hasPrefix("eyJ") && parts.allSatisfy { $0.utf8.allSatisfy(allowed.contains) }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 #if canImport(Glibc)
@@ -44,7 +48,7 @@ public enum RecordFiles {
     let path = root + "/.record-salt"
     func existing() -> String? {
       guard let bytes = try? DurableFile.readFile(path),
-        case let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+        case let text = String(decoding: bytes, as: UTF8.self).trimmed(),
         !text.isEmpty
       else { return nil }
       return text

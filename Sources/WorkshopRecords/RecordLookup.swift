@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Finding a record from what a person holds: a file of any kind `export` writes, or only the
@@ -13,7 +17,7 @@ public enum RecordLookup {
   }
 
   public static func document(_ data: Data) -> Document {
-    let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let head = String(decoding: data.prefix(512), as: UTF8.self).trimmed()
     guard head.hasPrefix("<") else { return .record(data, fromCertificate: false) }
     if let embedded = CertificateExporter.embeddedRecord(inHTML: String(decoding: data, as: UTF8.self)) {
       return .record(embedded, fromCertificate: true)
@@ -35,12 +39,12 @@ public enum RecordLookup {
   /// file, so a record edited after the fact is found and then reported as tampered.
   public static func files(withCode code: String, in folder: String) -> [String] {
     let wanted = normalizedCode(code)
-    guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+    guard let walker = try? FileManager.default.subpathsOfDirectory(atPath: folder) else { return [] }
     var found: [String] = []
-    for case let relative as String in walker {
+    for relative in walker {
       let lower = relative.lowercased()
       guard lower.hasSuffix(".json") || lower.hasSuffix(".html") || lower.hasSuffix(".htm") else { continue }
-      let path = (folder as NSString).appendingPathComponent(relative)
+      let path = FilePath.join(folder, relative)
       guard let data = FileManager.default.contents(atPath: path),
         case .record(let json, _) = document(data),
         let value = try? JSONParser.parse(json),

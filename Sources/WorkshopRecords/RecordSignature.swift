@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// The signature block of a completion record: Ed25519 over the record's digest.
@@ -117,6 +121,8 @@ public struct InstructorKey: Sendable {
 
   public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
   public var keyID: String { Self.keyID(of: privateKey.publicKey.rawRepresentation) }
+  /// The public key as a `did:key`, the issuer's key in an Open Badge.
+  public var didKey: DIDKey { DIDKey(publicKey: privateKey.publicKey.rawRepresentation) }
 
   public static func keyID(of publicKey: Data) -> String {
     Hex.string(SHA256.hash(data: publicKey).prefix(8))
@@ -137,7 +143,7 @@ public struct InstructorKey: Sendable {
 
   /// Writes the private key (mode 0600, refusing to overwrite) and the public key beside it.
   public func write(privateKeyPath: String, publicKeyPath: String) throws {
-    let dir = (privateKeyPath as NSString).deletingLastPathComponent
+    let dir = FilePath.parent(privateKeyPath)
     let body = "\(Self.privateHeader)\n\(privateKey.rawRepresentation.base64EncodedString())\n"
     do {
       if !dir.isEmpty, !DurableFile.exists(dir) { try DurableFile.makeDirectory(dir, mode: 0o700) }
@@ -158,14 +164,15 @@ public struct InstructorKey: Sendable {
   /// `$WORKSHOP_KEY`, else `~/.workshop/instructor.key`.
   public static var defaultPrivateKeyPath: String {
     if let path = ProcessInfo.processInfo.environment["WORKSHOP_KEY"], !path.isEmpty { return path }
-    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-    return (home as NSString).appendingPathComponent(".workshop/instructor.key")
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? FilePath.accountHome
+    return FilePath.join(home, ".workshop/instructor.key")
   }
 
   public static func load(privateKeyPath: String) throws -> InstructorKey {
-    let attrs = try? FileManager.default.attributesOfItem(atPath: privateKeyPath)
-    guard let attrs else { throw KeyError(description: "no key at \(privateKeyPath) (create one with `workshop keys generate`)") }
-    if let mode = (attrs[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+    guard let mode = DurableFile.permissions(privateKeyPath) else {
+      throw KeyError(description: "no key at \(privateKeyPath) (create one with `workshop keys generate`)")
+    }
+    if mode & 0o077 != 0 {
       throw KeyError(description: "\(privateKeyPath) can be read by others (mode \(String(mode, radix: 8))); run chmod 600 on it")
     }
     let text = (try? String(contentsOfFile: privateKeyPath, encoding: .utf8)) ?? ""

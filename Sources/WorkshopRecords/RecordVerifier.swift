@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// How responses are graded and points computed; the engine's `Grader` and `Scoring` in
@@ -456,7 +460,7 @@ final class GradeCache: @unchecked Sendable {
     var response: Response
   }
   private var grades: [Key: Grade] = [:]
-  private let lock = NSLock()
+  private let lock = Lock()
 
   func get(_ key: Key) -> Grade? {
     lock.lock()

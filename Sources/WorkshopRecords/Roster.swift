@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// One input to a roster: a record (read from a file or built from a progress folder) with its
@@ -105,7 +109,7 @@ extension RosterEntry {
 /// Fixed slots filled from concurrent iterations; each index is written by exactly one of them.
 private final class ResultSlots: @unchecked Sendable {
   private var slots: [RosterEntry?]
-  private let lock = NSLock()
+  private let lock = Lock()
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Text, CSV and HTML renderings of a roster.
@@ -10,12 +14,12 @@ extension Roster {
 
   static func fixed(_ x: Double?, _ digits: Int = 2) -> String {
     guard let x, x.isFinite else { return "–" }
-    return String(format: "%.\(digits)f", x)
+    return NumberText.fixed(x, digits: digits)
   }
 
   static func duration(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
-    return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    return s >= 3600 ? "\(s / 3600)h\(NumberText.zeroPadded(s / 60 % 60, width: 2))m" : "\(s / 60)m\(NumberText.zeroPadded(s % 60, width: 2))s"
   }
 
   static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

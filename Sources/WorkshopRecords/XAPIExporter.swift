@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Turns a completion record into xAPI 1.0.3 statements (mapping in docs/records.md).
@@ -226,7 +230,7 @@ public enum XAPIExporter {
       if (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 45 || b == 46 || b == 95 || b == 126 {
         out.append(Character(Unicode.Scalar(b)))
       } else {
-        out += String(format: "%%%02X", b)
+        out += "%" + NumberText.hexByte(b)
       }
     }
     return out
@@ -300,7 +304,7 @@ public enum XAPIExporter {
   /// A short name for the question: the first line of its prompt, without Markdown emphasis.
   static func title(_ q: Question) -> String {
     let line = q.prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? q.id
-    let plain = line.filter { $0 != "*" && $0 != "_" && $0 != "`" }.trimmingCharacters(in: .whitespaces)
+    let plain = line.filter { $0 != "*" && $0 != "_" && $0 != "`" }.trimmed(.spaces)
     let short = plain.count > 120 ? String(plain.prefix(117)) + "…" : plain
     return short.isEmpty ? q.id : short
   }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Checks xAPI 1.0.3 statements against the rules a conformant LRS enforces (xAPI-Data §2.2,

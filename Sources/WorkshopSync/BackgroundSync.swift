@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 import WorkshopRecords
 
@@ -23,7 +27,7 @@ public final class BackgroundSync: JournalFollower, @unchecked Sendable {
   private let wake: AsyncStream<Void>.Continuation
   private let rounds: AsyncStream<Void>
   // Everything below is guarded by `condition`.
-  private let condition = NSCondition()
+  private let condition = Condition()
   private var started = false
   private var learners: Set<LearnerID> = []
   /// Rounds asked for; the last of those whose statements a round has queued; the last of those

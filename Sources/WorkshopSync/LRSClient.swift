@@ -1,5 +1,10 @@
 import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 import NIOCore
 import NIOHTTP1
 
@@ -78,9 +83,7 @@ final class LRSClient: Sendable {
   }
 
   static func queryEscaped(_ s: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    s.percentEncodedQueryValue
   }
 
   private func send(_ method: HTTPMethod, _ url: String, body: [UInt8]?) async -> LRSReply {

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import WorkshopEngine
 import WorkshopRecords
 
 #if canImport(Glibc)
@@ -92,7 +97,7 @@ public struct LRSSettingsSources: Sendable {
   var configPath: String? {
     if let configFile { return configFile }
     if let path = environment["WORKSHOP_LRS_CONFIG"], !path.isEmpty { return path }
-    let home = environment["HOME"] ?? NSHomeDirectory()
+    let home = environment["HOME"] ?? FilePath.accountHome
     let path = home + "/.workshop/lrs.conf"
     return FileManager.default.fileExists(atPath: path) ? path : nil
   }
@@ -103,13 +108,13 @@ public struct LRSSettingsSources: Sendable {
     else { throw Problem("cannot read the LRS config file \(path)") }
     var values: [String: String] = [:]
     for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.trimmingCharacters(in: .whitespaces)
+      let line = raw.trimmed(.spaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard let eq = line.firstIndex(of: "=") else {
         throw Problem("\(path):\(number + 1): expected `key = value`")
       }
-      let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-      let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+      let key = line[..<eq].trimmed(.spaces).lowercased()
+      let value = line[line.index(after: eq)...].trimmed(.spaces)
       let known = [
         "endpoint", "username", "password", "token", "password-file", "token-file", "activity-base", "home-page",
         "include-names", "batch-size",
@@ -132,7 +137,7 @@ public struct LRSSettingsSources: Sendable {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       throw Problem("cannot read the \(what) file \(path)")
     }
-    let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let secret = text.trimmed()
     guard !secret.isEmpty else { throw Problem("the \(what) file \(path) is empty") }
     return secret
   }

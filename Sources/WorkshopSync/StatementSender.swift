@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 import WorkshopRecords
 
@@ -177,7 +181,7 @@ struct StatementSender {
         if let v = value[key], !v.isNull { return String(JSONWriter.canonical(v).prefix(500)) }
       }
     }
-    let text = String(decoding: body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = String(decoding: body.prefix(500), as: UTF8.self).trimmed()
     return text.isEmpty ? nil : text
   }
 }

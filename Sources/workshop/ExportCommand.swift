@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
@@ -148,7 +152,7 @@ struct ExportCommand: ParsableCommand {
       throw ExitCode(64)
     }
     do {
-      let did = DIDKey(publicKey: signingKey.privateKey.publicKey.rawRepresentation)
+      let did = signingKey.didKey
       let credential = try OpenBadge.credential(record: record, course: course, issuer: issuer, key: did)
       return (try Blocking.run { try await OpenBadge.sign(credential, with: signingKey) }, credential)
     } catch let error as BadgeError {

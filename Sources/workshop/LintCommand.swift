@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
@@ -24,9 +28,7 @@ struct Lint: ParsableCommand {
 
   func run() throws {
     let target = path ?? location.lessonsRoot
-    var isFolder: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isFolder)
-    let report = exists && !isFolder.boolValue ? Linter.run(file: target) : Linter.run(root: target)
+    let report = DurableFile.isFolder(target) == false ? Linter.run(file: target) : Linter.run(root: target)
     if json {
       print(try jsonText(report))
     } else {

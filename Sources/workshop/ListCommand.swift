@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
@@ -152,7 +156,7 @@ struct StatusJSON: Encodable {
 /// Plain, aligned text for the progress commands.
 enum Output {
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((Sanitizer.visible(text) + "\n").utf8))
+    StandardStreams.writeError(Sanitizer.visible(text) + "\n")
   }
 
   static func json(_ value: some Encodable) throws {

@@ -1,6 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
+import WorkshopEngine
 
 /// Hands `serve`, `join` and `sync` to the companion executable, which replaces this process
 /// (`exec`): the learner's `workshop` never loads the network stack, and the user types the same
@@ -17,14 +22,12 @@ enum LiveCompanion {
       return
     }
     guard let path = locate() else {
-      FileHandle.standardError.write(Data(notFound(first).utf8))
-      exit(1)
+      StandardStreams.writeError(notFound(first))
+      ProcessControl.exit(1)
     }
-    let argv = ([path] + forwarded).map { strdup($0) } + [nil]
-    execv(path, argv)
-    FileHandle.standardError.write(
-      Data("workshop: could not start \(path): \(String(cString: strerror(errno)))\n".utf8))
-    exit(1)
+    let reason = ProcessControl.replaceProcess(with: path, arguments: [path] + forwarded)
+    StandardStreams.writeError("workshop: could not start \(path): \(reason)\n")
+    ProcessControl.exit(1)
   }
 
   /// Beside this executable first (an install or a build folder keeps the two together), then
@@ -33,14 +36,13 @@ enum LiveCompanion {
     let fm = FileManager.default
     let name = LiveCommands.executable
     if let own = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-      let beside = ((own as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+      let beside = FilePath.join(FilePath.parent(own), name)
       if fm.isExecutableFile(atPath: beside) { return beside }
     }
-    let beside = ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString)
-      .appendingPathComponent(name)
+    let beside = FilePath.join(FilePath.parent(CommandLine.arguments[0]), name)
     if CommandLine.arguments[0].contains("/"), fm.isExecutableFile(atPath: beside) { return beside }
     for folder in (environment("PATH") ?? "").split(separator: ":") where !folder.isEmpty {
-      let candidate = (String(folder) as NSString).appendingPathComponent(name)
+      let candidate = FilePath.join(String(folder), name)
       if fm.isExecutableFile(atPath: candidate) { return candidate }
     }
     return nil

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
@@ -139,7 +143,7 @@ struct ReviewCommand: ParsableCommand {
       rows.append([
         item.question.id + (item.contentChanged ? " (edited)" : ""), item.lesson.id, item.card.state.name,
         item.isDue(at: now) ? "now" : Self.dueText(item.card.due, now: now),
-        String(format: "%.2fd", item.card.stability ?? 0), String(format: "%.2f", item.card.difficulty ?? 0),
+        NumberText.fixed(item.card.stability ?? 0, digits: 2) + "d", NumberText.fixed(item.card.difficulty ?? 0, digits: 2),
         Output.percent(item.retrievability),
       ])
     }
@@ -153,10 +157,7 @@ struct ReviewCommand: ParsableCommand {
     let minutes = Int((Double(due - now) / 60_000).rounded(.up))
     if minutes < 60 { return "in \(minutes)m" }
     if due < ReviewDeck.endOfDay(now) { return "in \(Int((Double(minutes) / 60).rounded()))h" }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyy-MM-dd"
-    return formatter.string(from: Date(timeIntervalSince1970: Double(due) / 1000))
+    return LocalTime.dateText(due)
   }
 }
 

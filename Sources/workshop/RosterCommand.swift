@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopRecords
@@ -44,20 +48,19 @@ struct RosterCommand: ParsableCommand {
     var recordFiles: [String] = []
     var learners: [(store: ProgressStore, id: LearnerID, root: String)] = []
     for path in paths {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      guard let isDirectory = DurableFile.isFolder(path) else {
         CLIOutput.error("no such file or folder: \(path)")
         throw ExitCode(64)
       }
-      guard isDirectory.boolValue else {
+      guard isDirectory else {
         recordFiles.append(path)
         continue
       }
       let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
       if FileManager.default.fileExists(atPath: trimmed + "/journal.jsonl"),
-        let id = try? LearnerID(validating: (trimmed as NSString).lastPathComponent)
+        let id = try? LearnerID(validating: FilePath.lastComponent(trimmed))
       {
-        let root = (trimmed as NSString).deletingLastPathComponent
+        let root = FilePath.parent(trimmed)
         learners.append((ProgressStore(root: root.isEmpty ? "." : root), id, root.isEmpty ? "." : root))
         continue
       }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 import WorkshopTerminal
@@ -57,13 +61,12 @@ struct VerifyCommand: ParsableCommand {
       CLIOutput.error("\(code): a verification code has 12 letters and digits, such as ABCD-EFGH-2345")
       throw ExitCode(64)
     }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+    guard let isDirectory = DurableFile.isFolder(file) else {
       CLIOutput.error("no such file or folder: \(file)")
       throw ExitCode(64)
     }
     let shown = RecordHash.grouped(RecordLookup.normalizedCode(code))
-    if isDirectory.boolValue {
+    if isDirectory {
       let matches = RecordLookup.files(withCode: code, in: file)
       guard let first = matches.first else {
         print("NOT FOUND: no record in \(file) has verification code \(shown)")
@@ -214,8 +217,7 @@ struct VerifyCommand: ParsableCommand {
 
   func lessonsRoot() throws -> String {
     let root = location.lessonsRoot
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard DurableFile.isFolder(root) == true else {
       CLIOutput.error("no lesson pack at \(root): pass --lessons DIR to re-score the record")
       throw ExitCode(64)
     }
@@ -233,7 +235,7 @@ struct VerifyCommand: ParsableCommand {
     if let r = record {
       let responses = r.lessons.reduce(0) { $0 + $1.attempts.reduce(0) { $0 + $1.responses.count } }
       let verdict = r.outcome.passed ? "passed" : (r.outcome.decided ? "not passed" : "in progress")
-      let score = r.outcome.score.map { String(format: "%.1f%%", $0 * 100) } ?? "no score"
+      let score = r.outcome.score.map { NumberText.fixed($0 * 100, digits: 1) + "%" } ?? "no score"
       lines.append("  \(r.learner.name) · \(r.course.title) \(r.course.version) · \(verdict), \(score)")
       if report.status == .valid {
         lines.append("  \(Wording.count(responses, "response")) re-scored against \(lessons); verification code \(RecordHash.grouped(r.verificationCode))")

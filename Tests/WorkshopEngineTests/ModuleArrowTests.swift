@@ -7,7 +7,7 @@ import Testing
   static let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-  static let system: Set<String> = ["Foundation", "Dispatch", "Glibc", "Darwin", "Musl"]
+  static let system: Set<String> = ["Foundation", "FoundationEssentials", "Dispatch", "Glibc", "Darwin", "Musl"]
 
   /// What each module may import besides the system libraries. Keep in step with
   /// docs/architecture.md.
@@ -53,10 +53,65 @@ import Testing
     let found = try Self.imports(of: module)
     #expect(!found.isEmpty, "no sources found for \(module)")
     let commandLines: Set<String> = ["workshop", "workshop-live", "WorkshopCommandLine"]
-    let system = commandLines.contains(module) ? ["Foundation", "Dispatch"] : Self.system
+    let system = commandLines.contains(module) ? ["Foundation", "FoundationEssentials", "Dispatch"] : Self.system
     let allowed = Self.allowed[module]!.union(system)
     let crossing = found.filter { !allowed.contains($0.module) }.map { "\($0.file) imports \($0.module)" }
     #expect(crossing == [])
+  }
+
+  /// The modules linked into the learner's `workshop` executable. corelibs Foundation brings ICU
+  /// (34 MB of data) and CoreFoundation into any binary that uses it; these modules use
+  /// FoundationEssentials, keeping `import Foundation` only as the fallback where it is missing.
+  static let learnerBinary = [
+    "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "WorkshopSync", "workshop",
+  ]
+
+  /// Each `import Foundation…` line of a module's sources that is not the fallback branch of
+  /// `#if canImport(FoundationEssentials)`.
+  static func unconditionalFoundationImports(of module: String) throws -> [String] {
+    let folder = root.appendingPathComponent("Sources").appendingPathComponent(module)
+    let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+    var found: [String] = []
+    for file in files.sorted() where file.hasSuffix(".swift") {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      // Each open #if: its condition, and whether the #else branch has begun.
+      var conditions: [(condition: String, inElse: Bool)] = []
+      for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let line = raw.trimmingCharacters(in: .whitespaces)
+        if line.hasPrefix("#if ") {
+          conditions.append((String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces), false))
+        } else if line.hasPrefix("#elseif") || line == "#else" {
+          if !conditions.isEmpty { conditions[conditions.count - 1].inElse = true }
+        } else if line.hasPrefix("#endif") {
+          _ = conditions.popLast()
+        } else {
+          let words = line.split(separator: " ").filter { !$0.hasPrefix("@") && $0 != "public" && $0 != "internal" }
+          guard words.count >= 2, words[0] == "import" else { continue }
+          let imported = words[1].split(separator: ".").first.map(String.init) ?? ""
+          let corelibs = ["Foundation", "FoundationNetworking", "FoundationXML", "FoundationInternationalization"]
+          guard corelibs.contains(imported) else { continue }
+          let fallback =
+            imported == "Foundation" && conditions.last.map {
+              $0.inElse && $0.condition == "canImport(FoundationEssentials)"
+            } == true
+          if !fallback { found.append("\(module)/\(file):\(number + 1) imports \(imported)") }
+        }
+      }
+    }
+    return found
+  }
+
+  @Test(
+    "modules linked into workshop import corelibs Foundation only where FoundationEssentials is missing",
+    arguments: learnerBinary)
+  func learnerBinaryLeavesCorelibsFoundationOut(module: String) throws {
+    #expect(try Self.unconditionalFoundationImports(of: module) == [])
+  }
+
+  @Test("the corelibs check finds an unconditional import")
+  func corelibsCheckFindsAnImport() throws {
+    // WorkshopServer is linked only into workshop-live and keeps corelibs Foundation.
+    #expect(try !Self.unconditionalFoundationImports(of: "WorkshopServer").isEmpty)
   }
 
   @Test("every module in Sources has a row in the table")

@@ -13,7 +13,7 @@ public enum CSV {
       value = "'" + value
     }
     if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-      return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      return "\"" + value.replacingScalars(of: "\"", with: "\"\"") + "\""
     }
     return value
   }

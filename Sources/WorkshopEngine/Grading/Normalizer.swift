@@ -1,5 +1,3 @@
-import Foundation
-
 public enum Normalizer {
   /// Normalises a short answer (or an accepted answer) so that spelling variants compare equal.
   ///
@@ -18,8 +16,7 @@ public enum Normalizer {
   }
 
   static func normalizeUnicode(_ text: String) -> String {
-    let composed = text.precomposedStringWithCompatibilityMapping.lowercased()
-      .precomposedStringWithCompatibilityMapping
+    let composed = UnicodeFolding.nfkc(UnicodeFolding.nfkc(text).lowercased())
     let scalars = Array(composed.unicodeScalars)
     var out = String.UnicodeScalarView()
     var pendingSpace = false
@@ -56,7 +53,7 @@ public enum Normalizer {
   }
 
   /// The same rules for text that is all ASCII, where NFKC changes nothing and every character's
-  /// category is known: no Unicode tables, no Foundation. Nil when the text is not ASCII.
+  /// category is known: no Unicode tables. Nil when the text is not ASCII.
   static func normalizeASCII(_ text: String) -> String? {
     var text = text
     return text.withUTF8 { bytes -> String? in
@@ -102,8 +99,12 @@ public enum Normalizer {
   /// matches nothing (lint reports it; see `patternError`).
   public static func matches(pattern: String, normalized: String) -> Bool {
     guard let regex = RegexCache.shared.regex(for: pattern) else { return false }
-    let range = NSRange(normalized.startIndex..<normalized.endIndex, in: normalized)
-    return regex.firstMatch(in: normalized, options: [], range: range) != nil
+    return (try? regex.firstMatch(in: normalized)) != nil
+  }
+
+  /// Throws when `pattern`, as written, is not a regular expression (lint's check of a question).
+  public static func validatePattern(_ pattern: String) throws {
+    _ = try RegexCache.syntax(of: pattern)
   }
 
   /// Why `pattern` is not a usable regular expression, or nil when it compiles.
@@ -112,7 +113,7 @@ public enum Normalizer {
       _ = try RegexCache.compile(pattern)
       return nil
     } catch {
-      return "invalid regular expression `\(pattern)`: \(error.localizedDescription)"
+      return "invalid regular expression `\(pattern)`: \(error)"
     }
   }
 }
@@ -121,17 +122,23 @@ public enum Normalizer {
 /// session (and by lint's example proofs).
 private final class RegexCache: @unchecked Sendable {
   static let shared = RegexCache()
-  private let lock = NSLock()
+  private let lock = Lock()
   // `nil` records a pattern that failed to compile, so it is not retried on every answer.
-  private var compiled: [String: NSRegularExpression?] = [:]
+  private var compiled: [String: Regex<AnyRegexOutput>?] = [:]
 
-  static func compile(_ pattern: String) throws -> NSRegularExpression {
+  static func compile(_ pattern: String) throws -> Regex<AnyRegexOutput> {
     // Anchoring with \A and \z makes the pattern match the whole response, even if the author
     // wrote alternatives without a group (`a|b`).
-    try NSRegularExpression(pattern: "\\A(?:\(pattern))\\z", options: [.caseInsensitive])
+    try syntax(of: "\\A(?:\(pattern))\\z").ignoresCase()
   }
 
-  func regex(for pattern: String) -> NSRegularExpression? {
+  /// An author's pattern as a regular expression, matched scalar by scalar as ICU's (and so
+  /// NSRegularExpression's) patterns are, rather than by grapheme.
+  static func syntax(of pattern: String) throws -> Regex<AnyRegexOutput> {
+    try Regex(pattern).matchingSemantics(.unicodeScalar)
+  }
+
+  func regex(for pattern: String) -> Regex<AnyRegexOutput>? {
     lock.lock()
     defer { lock.unlock() }
     if let cached = compiled[pattern] { return cached }

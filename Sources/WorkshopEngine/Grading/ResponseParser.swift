@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 public struct InputError: Error, Sendable, Hashable {
   public var message: String
@@ -134,7 +138,7 @@ public enum ResponseParser {
   }
 
   private static func short(_ input: String) throws -> String {
-    let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = input.trimmed()
     guard !text.isEmpty else { throw InputError("Type an answer.") }
     guard !Normalizer.normalize(text).isEmpty else {
       throw InputError("Type an answer in words or numbers.")
@@ -150,8 +154,8 @@ public enum ResponseParser {
     var text = prepare(input)
     // Minus signs and en dashes are the only non-ASCII characters that mean something here.
     if text.utf8.contains(where: { $0 >= 0x80 }) {
-      text = text.replacingOccurrences(of: "\u{2212}", with: "-")
-        .replacingOccurrences(of: "\u{2013}", with: "-")
+      text = text.replacingScalars(of: "\u{2212}", with: "-")
+        .replacingScalars(of: "\u{2013}", with: "-")
     }
     if text.hasSuffix("."), text.dropLast().last?.isNumber == true { text.removeLast() }
     guard !text.isEmpty else { throw generic }
@@ -330,10 +334,7 @@ public enum ResponseParser {
   private static func prepare(_ input: String) -> String {
     var out = String.UnicodeScalarView()
     var pendingSpace = false
-    // NFKC leaves ASCII as it is; skipping it keeps Foundation out of the common case.
-    let folded =
-      input.utf8.allSatisfy { $0 < 0x80 }
-      ? input.lowercased() : input.precomposedStringWithCompatibilityMapping.lowercased()
+    let folded = UnicodeFolding.nfkc(input).lowercased()
     for scalar in folded.unicodeScalars {
       if scalar.properties.isWhitespace {
         pendingSpace = true

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A course folder's `course.yaml`, and the check that it lists exactly the lesson files there.
 struct CourseManifest {

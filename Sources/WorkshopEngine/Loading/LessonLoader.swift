@@ -1,5 +1,16 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public enum LessonLoader {
   /// Loads every course under `root` (a lessons dir, or one course folder). Never throws, never crashes:
@@ -73,12 +84,11 @@ public enum LessonLoader {
     var diagnostics: [Diagnostic] = []
     let rootSink = DiagnosticSink(path: root)
     let manager = FileManager.default
-    var isDirectory: ObjCBool = false
-    guard manager.fileExists(atPath: root, isDirectory: &isDirectory) else {
+    guard let isDirectory = DurableFile.isFolder(root) else {
       rootSink.error(1, 1, "no such folder")
       return LoadResult(courses: [], diagnostics: rootSink.items)
     }
-    guard isDirectory.boolValue else {
+    guard isDirectory else {
       rootSink.error(1, 1, "not a folder (give a lessons folder or a course folder)")
       return LoadResult(courses: [], diagnostics: rootSink.items)
     }
@@ -101,13 +111,12 @@ public enum LessonLoader {
       do {
         names = try manager.contentsOfDirectory(atPath: root).sorted()
       } catch {
-        rootSink.error(1, 1, "cannot list folder: \(error.localizedDescription)")
+        rootSink.error(1, 1, "cannot list folder: \(ErrorText.describe(error))")
         return LoadResult(courses: [], diagnostics: rootSink.items)
       }
       for name in names where !name.hasPrefix(".") {
         let folder = join(root, name)
-        var sub: ObjCBool = false
-        guard manager.fileExists(atPath: folder, isDirectory: &sub), sub.boolValue else { continue }
+        guard DurableFile.isFolder(folder) == true else { continue }
         stampFolder(folder)
         if manager.fileExists(atPath: join(folder, "course.yaml")) {
           folders.append(folder)

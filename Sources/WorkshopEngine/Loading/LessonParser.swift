@@ -1,5 +1,9 @@
 import CCmark
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What course.yaml says about one lesson file.
 struct LessonEntry: Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What `workshop lint` reports: every diagnostic and how much content was checked.
 public struct LintReport: Sendable, Hashable {
@@ -42,7 +46,7 @@ public enum Linter {
   public static func run(file: String) -> LintReport {
     let url = URL(fileURLWithPath: file)
     let name = url.lastPathComponent
-    let parent = (file as NSString).deletingLastPathComponent
+    let parent = FilePath.parent(file)
     let folder = parent.isEmpty ? "." : parent
     var entry = LessonEntry(
       file: name, path: file, required: true, kind: .lesson, line: 1, column: 1)

@@ -1,5 +1,16 @@
 import CCmark
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A page before its id is settled: a run of lines of the lesson file.
 struct PageDraft {
@@ -172,7 +183,7 @@ enum MarkdownScanner {
     }
     guard run >= 3 else { return nil }
     let rest = String(decoding: source.bytes[i..<range.upperBound], as: UTF8.self)
-    return (mark, run, rest.trimmingCharacters(in: .whitespaces))
+    return (mark, run, rest.trimmed(.spaces))
   }
 
   private static func isQuestionFence(_ node: OpaquePointer) -> Bool {
@@ -203,7 +214,7 @@ enum MarkdownScanner {
         text += " "
       }
     }
-    return text.trimmingCharacters(in: .whitespaces)
+    return text.trimmed(.spaces)
   }
 
   private static func walk(
@@ -308,7 +319,7 @@ private func checkShownAsWritten(
 enum LinkChecker {
   /// Why a link target is not allowed, or nil when it is fine.
   static func problem(with url: String) -> String? {
-    let trimmed = url.trimmingCharacters(in: .whitespaces)
+    let trimmed = url.trimmed(.spaces)
     if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
     let lower = trimmed.lowercased()
     if lower.hasPrefix("file:") { return "points to a local file; use a path inside the course folder" }
@@ -326,7 +337,7 @@ enum LinkChecker {
     }
     var path = Substring(trimmed)
     if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
-    let decoded = String(path).removingPercentEncoding ?? String(path)
+    let decoded = String(path).percentDecoded ?? String(path)
     var depth = 0
     for component in decoded.split(whereSeparator: { $0 == "/" || $0 == "\\" }) {
       if component == ".." {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An example string from a question's `examples:`, with where it was written, for lint's proofs.
 struct ExampleCase: Sendable, Hashable {
@@ -304,7 +308,7 @@ struct QuestionDecoder {
     var pattern: String?
     if let node = reader.value(fields, "pattern"), let text = reader.string(node, key: "pattern") {
       do {
-        _ = try NSRegularExpression(pattern: text)
+        try Normalizer.validatePattern(text)
         pattern = text
       } catch {
         reader.error(node, "invalid regular expression '\(text)' in 'pattern'")

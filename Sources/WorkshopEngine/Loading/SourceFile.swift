@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A text file of a lesson pack, read and checked once: size, UTF-8, and characters that could
 /// take over a terminal.
@@ -60,7 +71,13 @@ struct SourceFile {
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
       var done = 0
       while done < size {
-        let n = Foundation.read(fd, buffer.baseAddress! + done, size - done)
+        #if canImport(Glibc)
+        let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
+        #elseif canImport(Musl)
+        let n = Musl.read(fd, buffer.baseAddress! + done, size - done)
+        #else
+        let n = Darwin.read(fd, buffer.baseAddress! + done, size - done)
+        #endif
         if n < 0 {
           if errno == EINTR { continue }
           failed = true
@@ -83,7 +100,7 @@ struct SourceFile {
   static func linkOutsideFolder(_ path: String) -> String? {
     var st = stat()
     guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return nil }
-    let folder = (path as NSString).deletingLastPathComponent
+    let folder = FilePath.parent(path)
     guard let target = realpath(path, nil) else { return nil }  // dangling: reported as missing
     defer { free(target) }
     guard let base = realpath(folder.isEmpty ? "." : folder, nil) else { return nil }

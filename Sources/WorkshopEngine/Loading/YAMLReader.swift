@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads YAML embedded in a file (front matter, a question block, course.yaml) into nodes and
 /// typed values, reporting every problem at its line and column in the file.
@@ -213,7 +217,7 @@ struct YAMLReader {
     case .scalar(let text, _):
       if node.isNull { return "nothing" }
       let shown = text.count > 30 ? String(text.prefix(27)) + "..." : text
-      return "'\(shown.replacingOccurrences(of: "\n", with: " "))'"
+      return "'\(shown.replacingScalars(of: "\n", with: " "))'"
     }
   }
 }
@@ -289,9 +293,7 @@ func isSlug(_ text: String) -> Bool {
 /// Heading text to a page id: lower case, accents dropped, other runs of non-alphanumerics
 /// become one dash. `## Why openness matters` → `why-openness-matters`.
 func slugify(_ text: String) -> String {
-  let folded =
-    text.utf8.allSatisfy { $0 < 0x80 }
-    ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+  let folded = UnicodeFolding.foldingAccentsAndWidth(text)
   var out = ""
   var pendingDash = false
   for scalar in folded.lowercased().unicodeScalars {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One line of a learner's journal (`progress/<learner>/journal.jsonl`).
 ///
@@ -126,6 +130,12 @@ public enum Timestamp {
     }
     return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):"
       + "\(pad(rem % 60, 2)).\(pad(ms, 3))Z"
+  }
+
+  /// `2026-11-18T10:00:00Z`: whole seconds since 1970, in UTC.
+  public static func formatSeconds(_ seconds: Int64) -> String {
+    let withMilliseconds = format(milliseconds: seconds * 1000)
+    return String(withMilliseconds.dropLast(5)) + "Z"
   }
 
   /// Parses what `format` writes; nil for anything else.

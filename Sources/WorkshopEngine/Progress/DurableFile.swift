@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -129,6 +133,20 @@ package enum DurableFile {
   package static func exists(_ path: String) -> Bool {
     var st = stat()
     return lstat(path, &st) == 0
+  }
+
+  /// Whether `path` is a folder, following links; nil when nothing is there.
+  public static func isFolder(_ path: String) -> Bool? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return st.st_mode & S_IFMT == S_IFDIR
+  }
+
+  /// The permission bits of `path` itself (a link is not followed), or nil when it is not there.
+  package static func permissions(_ path: String) -> Int? {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return nil }
+    return Int(st.st_mode & 0o7777)
   }
 
   package static func fileSize(_ path: String) -> Int? {
@@ -330,6 +348,6 @@ package enum DurableFile {
     let safe = path.unicodeScalars.allSatisfy {
       ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || "/._-+,=:@".unicodeScalars.contains($0)
     }
-    return safe ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return safe ? path : "'" + path.replacingScalars(of: "'", with: "'\\''") + "'"
   }
 }

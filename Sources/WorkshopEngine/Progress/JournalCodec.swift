@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The journal's line format: one JSON object per event, keys in a fixed order, fields that
 /// are nil left out. Any JSON decoder reads it (`JSONDecoder` decodes the same `JournalEvent`);
@@ -141,18 +152,18 @@ public enum JournalCodec {
   }
 
   static func decodeSlow(_ data: Data) -> JournalEvent? {
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-    if let version = object["v"] as? Int, version > formatVersion { return nil }
+    guard let object = try? JSONParser.parse(data), object.members != nil else { return nil }
+    if let version = object["v"]?.int, version > formatVersion { return nil }
     return try? JSONDecoder().decode(JournalEvent.self, from: data)
   }
 
   /// For a line that is not a valid event: the kind it names, when it is a well-formed event from
   /// a newer workshop (a higher `v` or a kind this one does not know) rather than damage.
   public static func newerEngineKind(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-      let kind = object["kind"] as? String, object["id"] is String, object["at"] is String
+    guard let object = try? JSONParser.parse(line), object.members != nil,
+      let kind = object["kind"]?.string, object["id"]?.string != nil, object["at"]?.string != nil
     else { return nil }
-    if let version = object["v"] as? Int, version > formatVersion { return kind }
+    if let version = object["v"]?.int, version > formatVersion { return kind }
     return JournalEvent.Kind(rawValue: kind) == nil ? kind : nil
   }
 

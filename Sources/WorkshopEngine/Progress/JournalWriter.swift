@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -101,7 +105,7 @@ public final class JournalWriter {
     var buffer = [UInt8](repeating: 0, count: 32)
     let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
     guard n > 0 else { return nil }
-    let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmed()
     return Int32(text)
   }
 
@@ -109,7 +113,7 @@ public final class JournalWriter {
   /// then truncates them off, so the next append starts on a clean line.
   private static func setAside(fd: Int32, from offset: Int, path: String, directory: String) throws(JournalError) -> String {
     let bytes = try DurableFile.readAll(fd, from: offset, path: path)
-    let stamp = JournalEvent.timestamp().replacingOccurrences(of: ":", with: "")
+    let stamp = JournalEvent.timestamp().replacingScalars(of: ":", with: "")
     var sidePath = "\(directory)/journal.torn-\(stamp)"
     var n = 1
     while DurableFile.exists(sidePath) {

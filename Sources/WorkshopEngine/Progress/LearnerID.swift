@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A learner's id: the name of their folder under `progress/`. Validated so it can never
 /// escape that folder (no `/`, no `..`, no leading dot).
@@ -43,7 +47,7 @@ public struct LearnerID: Sendable, Hashable, Codable, Comparable, CustomStringCo
   /// "Ana María" → "ana-maria". Diacritics are folded, anything else that is not a letter or
   /// digit becomes a single '-'. Nil when nothing usable is left.
   public static func slug(fromName name: String) -> LearnerID? {
-    let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    let folded = UnicodeFolding.foldingAccentsAndWidth(name, caseInsensitive: true)
     var out = ""
     var pendingDash = false
     for scalar in folded.unicodeScalars {

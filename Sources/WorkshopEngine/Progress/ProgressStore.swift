@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The `progress/` folder: one folder per learner with `profile.json`, `journal.jsonl`,
 /// `checkpoint.json` and `lock`. Folders are 0700 and files 0600: progress is personal.
@@ -36,7 +40,7 @@ public struct ProgressStore: Sendable {
   /// Creates the learner's folder and profile; returns the existing profile when the learner
   /// already has one (so "start as Ana" twice is harmless).
   public func createProfile(name: String) throws -> LearnerProfile {
-    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = name.trimmed()
     if LearnerName.invisibleCharacterProblem(trimmed) != nil { throw LearnerError.unprintableName }
     guard let id = LearnerID.slug(fromName: trimmed) else { throw LearnerError.invalidName(name) }
     if let existing = profile(id) { return existing }

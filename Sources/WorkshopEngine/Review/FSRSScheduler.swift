@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The FSRS-6 scheduler, step for step as the reference implementation (py-fsrs 6.3) computes it,
 /// so that its golden vectors match: same clamps, same whole-day elapsed time, same rounding

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One card being reviewed: the lesson's attempt rules (`QuestionStep`, `QuestionStanding`)
 /// applied to a review, which journals `review-answered` instead of lesson events so

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A learner's choices for `workshop review`, kept in their profile.
 public struct ReviewSettings: Sendable, Codable, Hashable {
@@ -145,14 +149,16 @@ public enum ReviewDeck {
     }.map { items[$0] }
   }
 
-  /// How many cards fall due by the end of the learner's day (local time).
-  public static func dueToday(_ items: [ReviewItem], now: Int64, timeZone: TimeZone = .current) -> Int {
+  /// How many cards fall due by the end of the learner's day (local time, or in `timeZone`).
+  public static func dueToday(_ items: [ReviewItem], now: Int64, timeZone: TimeZone? = nil) -> Int {
     let end = endOfDay(now, timeZone: timeZone)
     return items.reduce(0) { $0 + ($1.card.due < end ? 1 : 0) }
   }
 
-  /// The first millisecond of the next local day.
-  public static func endOfDay(_ now: Int64, timeZone: TimeZone = .current) -> Int64 {
+  /// The first millisecond of the next day: local (the C library's time zone) unless a `timeZone`
+  /// is given.
+  public static func endOfDay(_ now: Int64, timeZone: TimeZone? = nil) -> Int64 {
+    guard let timeZone else { return LocalTime.startOfNextDay(now) }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = timeZone
     let date = Date(timeIntervalSince1970: Double(now) / 1000)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Exam mode, as in a quiz with navigation: an answer is held (journaled as answer-held, so a
 /// crash loses nothing) and can be changed until the learner submits the attempt; only then

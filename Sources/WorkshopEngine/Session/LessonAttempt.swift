@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One attempt at a lesson, as the rules see it: the items in the order asked, where the learner
 /// is, and each question's standing. Every front end (the REPL, the live classroom, the record

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Whether a new attempt at a lesson may begin: the one rule every front end asks before it
 /// starts a lesson over. An assessment allows `policy.retakes` attempts after the first, each

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Text in quotation marks that reads as the source's words but is not in the source: a
 /// paraphrase or a trimmed hedge presented as a quotation. Runs when course.yaml names a

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Reading a finished lesson again, starting it over within the retake rules, and an exam's

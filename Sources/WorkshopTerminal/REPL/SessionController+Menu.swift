@@ -154,7 +154,7 @@ extension SessionController {
   mutating func showHelp(_ out: inout SessionOutput, inLesson: Bool) {
     out.say(wrapped(Copy.helpTitle, .bold))
     for command in Command.allCases {
-      let name = command.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+      let name = command.rawValue.padded(to: 9)
       out.say(theme.plain ? "\(command.rawValue): \(command.summary)." : "  \(style(name, .code)) \(command.summary)")
     }
     if !inLesson {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopEngine
 
 /// Display settings for a session; `width` may change between lines (window resized).
