@@ -293,7 +293,7 @@ func isSlug(_ text: String) -> Bool {
 /// Heading text to a page id: lower case, accents dropped, other runs of non-alphanumerics
 /// become one dash. `## Why openness matters` → `why-openness-matters`.
 func slugify(_ text: String) -> String {
-  let folded = UnicodeFolding.foldingAccentsAndWidth(text)
+  let folded = UnicodeFolding.foldingAccents(text, width: true)
   var out = ""
   var pendingDash = false
   for scalar in folded.lowercased().unicodeScalars {

@@ -47,7 +47,7 @@ public struct LearnerID: Sendable, Hashable, Codable, Comparable, CustomStringCo
   /// "Ana María" → "ana-maria". Diacritics are folded, anything else that is not a letter or
   /// digit becomes a single '-'. Nil when nothing usable is left.
   public static func slug(fromName name: String) -> LearnerID? {
-    let folded = UnicodeFolding.foldingAccentsAndWidth(name, caseInsensitive: true)
+    let folded = UnicodeFolding.foldingAccents(name, caseInsensitive: true)
     var out = ""
     var pendingDash = false
     for scalar in folded.unicodeScalars {

@@ -9,7 +9,8 @@ import Darwin
 /// Which blanks `trimmed(_:)` removes. The sets are Foundation's `CharacterSet.whitespaces`,
 /// `.newlines` and `.whitespacesAndNewlines`, so text trims as it always has.
 public enum Blanks: Sendable {
-  /// Spaces of every kind (Unicode category Zs) and the tab.
+  /// Spaces of every kind (Unicode category Zs), the tab, and the zero-width space (which
+  /// Foundation's set keeps from Unicode versions where it was a space).
   case spaces
   /// Line feed, vertical tab, form feed, carriage return, next line, line and paragraph separators.
   case lineBreaks
@@ -25,7 +26,7 @@ public enum Blanks: Sendable {
 
   private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
-    case 0x09, 0x20: true
+    case 0x09, 0x20, 0x200B: true
     case 0..<0x80: false
     default: scalar.properties.generalCategory == .spaceSeparator
     }
@@ -90,8 +91,8 @@ extension StringProtocol {
     return String(validating: bytes, as: UTF8.self)
   }
 
-  /// The text with everything but letters, marks, digits and `-._~` percent-encoded as UTF-8, for a
-  /// query parameter (Foundation's `CharacterSet.alphanumerics` plus RFC 3986's unreserved marks).
+  /// The text with everything but ASCII letters, digits and `-._~` (RFC 3986's unreserved
+  /// characters) percent-encoded as UTF-8, for a query parameter.
   public var percentEncodedQueryValue: String {
     var out = ""
     for scalar in unicodeScalars {
@@ -106,15 +107,8 @@ extension StringProtocol {
 
   private static func isUnescaped(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
-    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: return true
-    case 0..<0x80: return false
-    default:
-      switch scalar.properties.generalCategory {
-      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-        .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
-        return true
-      default: return false
-      }
+    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: true
+    default: false
     }
   }
 

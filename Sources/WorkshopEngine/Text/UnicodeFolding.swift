@@ -17,41 +17,55 @@ public enum UnicodeFolding {
     return String(decoding: String(decomposed)._nfcCodeUnits, as: UTF8.self)
   }
 
-  /// Accents removed and full-width or half-width forms made plain ("Ｃａｆé" → "Cafe"), with
-  /// case folding (ß → ss, ﬁ → fi, lower case) when `caseInsensitive`: what Foundation's
-  /// `folding(options: [.diacriticInsensitive, .widthInsensitive or .caseInsensitive])` gives for
-  /// the letters and digits a slug keeps. Combining marks on their own go away too.
-  public static func foldingAccentsAndWidth(_ text: String, caseInsensitive: Bool = false) -> String {
+  /// Accents removed ("Café" → "Cafe"), with full-width and half-width forms made plain
+  /// ("Ｃａｆｅ" → "Cafe") when `width`, and case folded (ß → ss, ﬁ → fi, lower case) when
+  /// `caseInsensitive`: what Foundation's `folding(options: [.diacriticInsensitive,
+  /// .widthInsensitive, .caseInsensitive])` gives for the letters and digits a slug keeps.
+  /// An accent is a nonspacing or enclosing mark, or one of the few other scalars that Unicode
+  /// 15.0 counted as extending a grapheme (vowel signs that complete a decomposition, the
+  /// zero-width non-joiner, half-width sound marks), standing alone or from a decomposition.
+  public static func foldingAccents(_ text: String, width: Bool = false, caseInsensitive: Bool = false) -> String {
     if text.utf8.allSatisfy({ $0 < 0x80 }) { return caseInsensitive ? text.lowercased() : text }
     let tables = Tables.shared
     var out = String.UnicodeScalarView()
-    func fold(_ scalar: Unicode.Scalar) {
-      if let mapped = tables.fold[scalar] {
-        out.append(contentsOf: mapped)
-      } else if !isMark(scalar) {
+    // Width, then accents, then case: a mark is gone before case folding could change it.
+    func caseFolded(_ scalar: Unicode.Scalar) {
+      if !caseInsensitive {
         out.append(scalar)
+      } else if let folded = tables.caseFold[scalar] {
+        out.append(contentsOf: folded)
+      } else {
+        out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
       }
     }
+    func withoutAccents(_ scalar: Unicode.Scalar) {
+      if isAccent(scalar) { return }
+      guard let parts = tables.accents[scalar] else { return caseFolded(scalar) }
+      // The first part of a decomposition is its base, kept even when it is a vowel sign.
+      caseFolded(parts[0])
+      for part in parts.dropFirst() where !isAccent(part) { caseFolded(part) }
+    }
     for scalar in text.unicodeScalars {
-      guard caseInsensitive else {
-        fold(scalar)
-        continue
-      }
-      if let folded = tables.caseFold[scalar] {
-        folded.forEach(fold)
-      } else {
-        scalar.properties.lowercaseMapping.unicodeScalars.forEach(fold)
-      }
+      if width, let mapped = tables.width[scalar] { mapped.forEach(withoutAccents) } else { withoutAccents(scalar) }
     }
     return String(out)
   }
 
-  private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+  private static func isAccent(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.properties.generalCategory {
-    case .nonspacingMark, .spacingMark, .enclosingMark: true
-    default: false
+    case .nonspacingMark, .enclosingMark: return true
+    default: return otherGraphemeExtend.contains(scalar.value)
     }
   }
+
+  /// Unicode 15.0's Other_Grapheme_Extend, which Foundation's folding drops with the marks. (Later
+  /// versions added spacing marks that Foundation keeps; the standard library has those.)
+  private static let otherGraphemeExtend: Set<UInt32> = Set(
+    [
+      0x09BE, 0x09D7, 0x0B3E, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5, 0x0CD6, 0x0D3E, 0x0D57, 0x0DCF,
+      0x0DDF, 0x1B35, 0x200C, 0x302E, 0x302F, 0xFF9E, 0xFF9F, 0x1D165, 0x1D16E, 0x1D16F, 0x1D170,
+      0x1D171, 0x1D172,
+    ] + Array(0xE0020...0xE007F))
 
   /// The Unicode version the tables were generated from.
   public static var unicodeVersion: String { UnicodeTables.unicodeVersion }
@@ -60,12 +74,14 @@ public enum UnicodeFolding {
   private final class Tables: Sendable {
     static let shared = Tables()
     let compatibility: [Unicode.Scalar: [Unicode.Scalar]]
-    let fold: [Unicode.Scalar: [Unicode.Scalar]]
+    let accents: [Unicode.Scalar: [Unicode.Scalar]]
+    let width: [Unicode.Scalar: [Unicode.Scalar]]
     let caseFold: [Unicode.Scalar: [Unicode.Scalar]]
 
     private init() {
       compatibility = Self.parse(UnicodeTables.compatibility)
-      fold = Self.parse(UnicodeTables.fold)
+      accents = Self.parse(UnicodeTables.accents)
+      width = Self.parse(UnicodeTables.width)
       caseFold = Self.parse(UnicodeTables.caseFold)
     }
 
