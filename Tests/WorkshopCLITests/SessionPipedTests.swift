@@ -31,6 +31,20 @@ import WorkshopTestSupport
     #expect(done?.passed == true && done?.score == 1)
   }
 
+  /// Unicode folding comes from the engine's own tables in the learner's binary (no ICU): a name
+  /// with accents gives a plain learner id, and a full-width answer is the plain word.
+  @Test("an accented learner name and a full-width answer fold as they always did")
+  func unicodeNameAndAnswer() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let r = try f.run(
+      ["start", "first-steps", "--learner", "Jörg Ø'Neil"], input: ["", "b", "", "", "ＮＥＸＴ", ""])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("Score: 2 of 2 points (100%)."))
+    let answers = try f.journal("jorg-o-neil").filter { $0.kind == .answerSubmitted }
+    #expect(answers.map(\.outcome) == [.correct, .correct])
+  }
+
   @Test("wrong answers, a hint and a skip are shown and journaled")
   func wrongHintSkip() throws {
     let f = try SessionFixture()
