@@ -119,15 +119,15 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
-    // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live.
-    // WorkshopSync is linked for `start --sync`, which sends in the background of the REPL.
+    // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live,
+    // and `--sync` starts it beside the session (`workshop-live sync --follow`), so that no
+    // network code is linked here (ModuleArrowTests checks that).
     .executableTarget(
       name: "workshop",
       dependencies: [
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
-        "WorkshopSync",
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
