@@ -27,6 +27,10 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
   public var digest: String?
   public var introduction: Introduction?
   public var reviews: [Review] = []
+  /// The card after every rating above on `FSRSScheduler.standard`, kept up to date as the
+  /// journal is folded so that opening the queue need not replay each card's history. Only a
+  /// shortcut: `ReviewDeck` replays when a lesson schedules differently.
+  public internal(set) var schedule: ReviewCard?
 
   public init(course: String, lesson: String, question: String) {
     self.course = course
@@ -34,7 +38,7 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
     self.question = question
   }
 
-  /// The key of a card in `JournalSummary.reviewCards`.
+  /// A card's identity in one string, for sets of cards.
   public static func key(course: String, lesson: String, question: String) -> String {
     course + "\u{1F}" + lesson + "\u{1F}" + question
   }
@@ -61,15 +65,24 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
       return
     }
     digest = event.questionDigest ?? digest
-    introduction = Introduction(
+    let introduction = Introduction(
       rating: Self.rating(outcome: event.outcome, attempt: event.attempt ?? 1, hintsShown: hintsShown),
       at: at, lessonAttempt: lessonAttempt, durationMs: event.seconds.map(Self.milliseconds))
+    self.introduction = introduction
+    schedule = FSRSScheduler.standard.review(
+      ReviewCard(due: introduction.at), rating: introduction.rating, at: introduction.at,
+      durationMs: introduction.durationMs
+    ).card
   }
 
   mutating func applyReview(_ event: JournalEvent, at: Int64) {
     guard let value = event.rating, let rating = ReviewRating(rawValue: value) else { return }
     if let digest = event.questionDigest { self.digest = digest }
-    reviews.append(Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds)))
+    let review = Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds))
+    reviews.append(review)
+    if let card = schedule {
+      schedule = FSRSScheduler.standard.review(card, rating: review.rating, at: review.at, durationMs: review.durationMs).card
+    }
   }
 
   static func milliseconds(_ seconds: Double) -> Int64 {
