@@ -52,7 +52,7 @@ public struct JournalSummary: Sendable, Codable, Hashable {
     }
 
     guard let courseID = event.course, let lessonID = event.lesson else { return }
-    if event.kind == .reviewAnswered {
+    if event.kind.isReview {
       // Reviews schedule the card only: the lesson's answers, score and time stay as they were.
       guard let questionID = event.question, let now else { return }
       reviewCards[courseID]?[lessonID]?[questionID]?.applyReview(event, at: now)
@@ -254,7 +254,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
         LessonCompletion(
           attempt: attempt, score: event.score ?? 0, passed: event.passed ?? false,
           seconds: event.seconds, at: event.at, lessonDigest: event.lessonDigest))
-    case .sessionStarted, .sessionEnded, .reviewAnswered:
+    case .sessionStarted, .sessionEnded, .reviewAnswered, .reviewHintShown:
       break
     }
   }

@@ -167,6 +167,10 @@ extension BinaryOut {
       out.int(card.reps)
       out.int(card.lapses)
     }
+    optional(c.pending) { out, p in
+      out.int(p.attempts)
+      out.int(p.hints)
+    }
   }
 
   mutating func course(_ c: CourseRecord) {
@@ -276,6 +280,9 @@ extension BinaryIn {
         difficulty: try r.optional { (r) throws(Malformed) in try r.double() }, due: Int64(try r.int()),
         lastReview: try r.optional { (r) throws(Malformed) in Int64(try r.int()) }, reps: try r.int(),
         lapses: try r.int())
+    }
+    c.pending = try optional { (r) throws(Malformed) in
+      ReviewCardRecord.Pending(attempts: try r.int(), hints: try r.int())
     }
     return c
   }

@@ -20,6 +20,13 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
     public var durationMs: Int64?
   }
 
+  /// A review begun and not yet settled: answers that left attempts and hints shown. The
+  /// card's next review carries on from it, so leaving after a hint still costs the rating.
+  public struct Pending: Sendable, Codable, Hashable {
+    public var attempts: Int
+    public var hints: Int
+  }
+
   public var course: String
   public var lesson: String
   public var question: String
@@ -31,6 +38,7 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
   /// journal is folded so that opening the queue need not replay each card's history. Only a
   /// shortcut: `ReviewDeck` replays when a lesson schedules differently.
   public internal(set) var schedule: ReviewCard?
+  public internal(set) var pending: Pending?
 
   public init(course: String, lesson: String, question: String) {
     self.course = course
@@ -76,7 +84,18 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
   }
 
   mutating func applyReview(_ event: JournalEvent, at: Int64) {
-    guard let value = event.rating, let rating = ReviewRating(rawValue: value) else { return }
+    var pending = self.pending ?? Pending(attempts: 0, hints: 0)
+    pending.hints = max(pending.hints, event.hint ?? 0)
+    if event.kind == .reviewHintShown {
+      self.pending = pending
+      return
+    }
+    guard let value = event.rating, let rating = ReviewRating(rawValue: value) else {
+      pending.attempts = max(pending.attempts, event.attempt ?? pending.attempts + 1)
+      self.pending = pending
+      return
+    }
+    self.pending = nil
     if let digest = event.questionDigest { self.digest = digest }
     let review = Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds))
     reviews.append(review)
