@@ -5,9 +5,9 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// The modules linked into `workshop` use FoundationEssentials, not corelibs Foundation (which
-// brings ICU). Without this, a Foundation member made visible by a dependency's own
-// `import Foundation` would compile and quietly link corelibs back in.
+// The modules linked into `workshop` (and WorkshopSync) use FoundationEssentials, not corelibs
+// Foundation (which brings ICU). Without this, a Foundation member made visible by a dependency's
+// own `import Foundation` would compile and quietly link corelibs back in.
 let learnerBinarySettings: [SwiftSetting] = strictSettings + [
   .enableUpcomingFeature("MemberImportVisibility"),
 ]
@@ -126,15 +126,15 @@ let package = Package(
       ],
       swiftSettings: learnerBinarySettings
     ),
-    // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live.
-    // WorkshopSync is linked for `start --sync`, which sends in the background of the REPL.
+    // What learners, authors and administrators run; `serve`, `join` and `sync` exec workshop-live,
+    // and `--sync` starts it beside the session (`workshop-live sync --follow`), so that no
+    // network code is linked here (ModuleArrowTests checks that).
     .executableTarget(
       name: "workshop",
       dependencies: [
         "WorkshopEngine",
         "WorkshopTerminal",
         "WorkshopRecords",
-        "WorkshopSync",
         "WorkshopCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],

@@ -30,6 +30,23 @@ enum ReviewBenchmarks {
       let summary = try store.summary(learner).summary
       for course in library.courses { _ = ProgressDeriver.state(of: course, summary: summary) }
     }
+    let loadOnly = best(of: 15) { _ = try store.summary(learner).summary }
+    let summaryOnce = try store.summary(learner).summary
+    var itemsOnce: [ReviewItem] = []
+    let deckOnly = best(of: 15) {
+      itemsOnce = ReviewDeck.items(summary: summaryOnce, courses: library.courses, learner: nil, now: now)
+    }
+    let queueOnly = best(of: 15) { _ = ReviewDeck.queue(itemsOnce, now: now) }
+    let stateOnly = best(of: 15) {
+      for course in library.courses { _ = ProgressDeriver.state(of: course, summary: summaryOnce) }
+    }
+    // Both open by loading the same summary; what differs is the deck and its order against
+    // the lessons' states.
+    report(
+      "  of which: summary / deck / order / states",
+      String(
+        format: "%.2f / %.2f / %.2f / %.2f ms", loadOnly * 1000, deckOnly * 1000, queueOnly * 1000, stateOnly * 1000),
+      target: "deck + order ≤ states")
     report(
       "review queue, \(cards) cards, 100,000 events", String(format: "%.1f ms (%d due)", queue * 1000, due),
       target: "≤ list")

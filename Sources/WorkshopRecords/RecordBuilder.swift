@@ -52,7 +52,7 @@ public enum RecordBuilder {
 
     for event in events {
       // Reviews are practice after the lesson: they never change what the lesson recorded.
-      guard event.kind != .reviewAnswered, let lessonID = event.lesson else { continue }
+      guard !event.kind.isReview, let lessonID = event.lesson else { continue }
       if let c = event.course {
         guard c == course.id else { continue }
       } else if course.lesson(id: lessonID) == nil {
@@ -100,7 +100,8 @@ public enum RecordBuilder {
         drafts[i].score = event.score
         drafts[i].passed = event.passed
         drafts[i].lastAt = event.at
-      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded, .reviewAnswered, .answerHeld:
+      case .pageViewed, .questionShown, .sessionStarted, .sessionEnded, .reviewAnswered, .reviewHintShown,
+        .answerHeld:
         break
       }
       if let last = drafts.indices.last, event.kind != .lessonCompleted {

@@ -61,7 +61,19 @@ struct SyncCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds to wait for each answer (default 30).", valueName: "s"))
   var timeout: Int?
 
+  /// `workshop … --sync` starts this to send in the background of a learner's session.
+  @Flag(name: .customLong(String(SyncFollowing.option.dropFirst(2))), help: .hidden)
+  var follow = false
+
   func validate() throws {
+    if follow {
+      // Settings as `workshop sync` reads them without options, so the session's and a later
+      // `workshop sync`'s agree.
+      guard learner.isEmpty, !all, records == nil, course == nil, !check, endpoint == nil, username == nil,
+        passwordFile == nil, tokenFile == nil, config == nil
+      else { throw ValidationError("\(SyncFollowing.option) takes only --lessons and --progress") }
+      return
+    }
     let sources = (learner.isEmpty ? 0 : 1) + (all ? 1 : 0) + (records == nil ? 0 : 1)
     guard sources == 1 else { throw ValidationError("say what to sync: --learner NAME, --all, or --records DIR") }
     if records == nil, course == nil { throw ValidationError("--course is needed with --learner or --all") }
@@ -71,6 +83,7 @@ struct SyncCommand: ParsableCommand {
   }
 
   func run() throws {
+    if follow { FollowingSync.run(progressRoot: location.progressRoot, lessonsRoot: location.lessonsRoot) }
     var sources = LRSSettingsSources()
     sources.endpoint = endpoint
     sources.username = username

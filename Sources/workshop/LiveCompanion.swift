@@ -49,8 +49,13 @@ enum LiveCompanion {
   }
 
   static func notFound(_ command: String) -> String {
+    notFound(needing: "`workshop \(command)` runs")
+  }
+
+  /// `needing` says what needs the companion, e.g. "`workshop serve` runs".
+  static func notFound(needing: String) -> String {
     """
-    workshop: `workshop \(command)` runs the companion program \(LiveCommands.executable) (live sessions \
+    workshop: \(needing) the companion program \(LiveCommands.executable) (live sessions \
     and LRS sync), which is neither beside workshop nor on PATH.
     Install it next to workshop (see "Install" in the README), or put its folder on PATH.
 

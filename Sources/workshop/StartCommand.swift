@@ -1,6 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import WorkshopCommandLine
-import WorkshopSync
+import WorkshopEngine
 import WorkshopTerminal
 
 /// Options every session command shares.
@@ -34,11 +39,17 @@ struct SessionFlags: ParsableArguments {
     if sync {
       // Bad settings stop the session before it starts, not after the learner's first answer.
       do {
-        launch.follower = try BackgroundSync.configured(
+        launch.follower = try CompanionSync.start(
           progressRoot: location.progressRoot, lessonsRoot: location.lessonsRoot)
-      } catch {
-        CLIOutput.error("--sync: \(error.description)")
+      } catch .missing {
+        StandardStreams.writeError(LiveCompanion.notFound(needing: "`--sync` sends through"))
+        throw ExitCode(1)
+      } catch .settings(let problem) {
+        CLIOutput.error("--sync: \(problem)")
         throw ExitCode(64)
+      } catch .notStarted(let problem) {
+        CLIOutput.error("--sync: \(problem)")
+        throw ExitCode(1)
       }
     }
     return launch

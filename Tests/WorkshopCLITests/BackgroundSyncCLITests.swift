@@ -42,6 +42,15 @@ import WorkshopTestSupport
     return counts
   }
 
+  /// Whether something has been queued for the LRS yet; for polling, so it records no issue.
+  static func hasOutbox(_ f: SessionFixture) -> Bool {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: f.progress + "/.lrs")) ?? []
+    return names.contains { name in
+      name.hasSuffix(".outbox")
+        && ((try? String(contentsOfFile: f.progress + "/.lrs/" + name, encoding: .utf8)) ?? "").hasPrefix("Q ")
+    }
+  }
+
   static func outboxLines(_ f: SessionFixture) throws -> [Substring] {
     let folder = f.progress + "/.lrs"
     let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".outbox") })
@@ -56,28 +65,9 @@ import WorkshopTestSupport
     defer { lrs.stop() }
 
     // The session keeps running (its input stays open) after the first answer…
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try BuiltProducts.workshop())
-    process.arguments = Self.lesson + ["--lessons", f.lessons, "--progress", f.progress]
-    var env = ProcessInfo.processInfo.environment
-    for key in ["WORKSHOP_LEARNER", "WORKSHOP_LESSONS", "WORKSHOP_PROGRESS", "WORKSHOP_NOW", "WORKSHOP_LRS_TOKEN"] {
-      env[key] = nil
-    }
-    env.merge(Self.environment(f, endpoint: lrs.endpoint).merging(["WORKSHOP_CACHE": f.cache]) { a, _ in a }) { _, new in new }
-    process.environment = env
-    let input = Pipe()
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    final class Collected: @unchecked Sendable { var out = Data(), err = Data() }
-    let collected = Collected()
-    let readers = DispatchGroup()
-    DispatchQueue.global().async(group: readers) { collected.out = output.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: readers) { collected.err = errors.fileHandleForReading.readDataToEndOfFile() }
-    input.fileHandleForWriting.write(Data(Self.firstAnswer.map { $0 + "\n" }.joined().utf8))
+    let session = try RunningSession(f, endpoint: lrs.endpoint)
+    let process = session.process
+    session.type(Self.firstAnswer)
 
     // …and its answer arrives at the LRS meanwhile, not only when the session ends.
     let deadline = Date().addingTimeInterval(120)
@@ -86,12 +76,8 @@ import WorkshopTestSupport
     let whileWorking = Self.storedCounts(lrs)
     #expect(whileWorking.count == 1, "the first answer's statement, sent before the session ended")
 
-    input.fileHandleForWriting.write(Data(Self.rest.map { $0 + "\n" }.joined().utf8))
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    readers.wait()
-    let stdout = String(decoding: collected.out, as: UTF8.self)
-    let stderr = String(decoding: collected.err, as: UTF8.self)
+    session.type(Self.rest)
+    let (stdout, stderr) = try session.finish()
     #expect(process.terminationStatus == 0, "\(stderr)")
     #expect(stdout.contains("Score: 2 of 2 points (100%)."))
     #expect(!stdout.contains("workshop:"), "nothing about sending mixes into the session's output")
@@ -160,6 +146,104 @@ import WorkshopTestSupport
       ["sync", "--learner", "ana", "--course", "fixture-course"], environment: Self.environment(f, endpoint: down))
     #expect(second.stdout.contains(": 0 sent,"), "\(second.stdout)")
     #expect(lrs.storedStatements().count == export.count)
+  }
+
+  @Test("killing the session ends its companion too, and its answers stay queued for `workshop sync`")
+  func aKilledSessionLeavesNoCompanionBehind() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let down = "http://127.0.0.1:\(try RalphLRS.freePort())/xAPI/"
+    let session = try RunningSession(f, endpoint: down)
+    session.type(Self.firstAnswer)
+    // The sending runs in workshop-live, a child of the session, never in the session itself;
+    // it queues the first answer's statements (the LRS being down, they stay queued).
+    var companion: pid_t?
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline, companion == nil || !Self.hasOutbox(f) {
+      companion = Self.children(of: session.process.processIdentifier).first { $0.name == "workshop-live" }?.pid
+      usleep(20_000)
+    }
+    let child = try #require(companion, "a workshop-live child is running")
+    #expect(session.process.isRunning, "the session is still open")
+
+    kill(session.process.processIdentifier, SIGKILL)
+    _ = try? session.finish()
+    let gone = Date().addingTimeInterval(60)
+    while Date() < gone, Self.isRunning(child) { usleep(20_000) }
+    #expect(!Self.isRunning(child), "the companion exits once its session is gone")
+
+    // Everything the session had saved is in the outbox for `workshop sync`.
+    let export = try Self.exportedIDs(f)
+    #expect(!export.isEmpty)
+    let queued = Set(try Self.outboxLines(f).filter { $0.hasPrefix("Q ") }.map { String($0.split(separator: " ")[1]) })
+    #expect(queued == export)
+  }
+
+  /// A `workshop start … --sync` run whose input stays open until the test closes it.
+  final class RunningSession: @unchecked Sendable {
+    let process = Process()
+    let input = Pipe()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private var out = Data()
+    private var err = Data()
+    private let readers = DispatchGroup()
+
+    init(_ f: SessionFixture, endpoint: String) throws {
+      process.executableURL = URL(fileURLWithPath: try BuiltProducts.workshop())
+      process.arguments = BackgroundSyncCLI.lesson + ["--lessons", f.lessons, "--progress", f.progress]
+      var env = ProcessInfo.processInfo.environment
+      for key in ["WORKSHOP_LEARNER", "WORKSHOP_LESSONS", "WORKSHOP_PROGRESS", "WORKSHOP_NOW", "WORKSHOP_LRS_TOKEN"] {
+        env[key] = nil
+      }
+      env.merge(BackgroundSyncCLI.environment(f, endpoint: endpoint).merging(["WORKSHOP_CACHE": f.cache]) { a, _ in a }) {
+        _, new in new
+      }
+      process.environment = env
+      process.standardInput = input
+      process.standardOutput = output
+      process.standardError = errors
+      try process.run()
+      DispatchQueue.global().async(group: readers) { self.out = self.output.fileHandleForReading.readDataToEndOfFile() }
+      DispatchQueue.global().async(group: readers) { self.err = self.errors.fileHandleForReading.readDataToEndOfFile() }
+    }
+
+    func type(_ lines: [String]) {
+      input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// Closes the input and waits for the session to end: its standard output and error.
+    func finish() throws -> (String, String) {
+      try input.fileHandleForWriting.close()
+      process.waitUntilExit()
+      readers.wait()
+      return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+  }
+
+  /// The processes whose parent is `parent`, from /proc.
+  static func children(of parent: pid_t) -> [(pid: pid_t, name: String)] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry in
+      guard let pid = pid_t(entry), let stat = status(pid), stat.parent == parent else { return nil }
+      return (pid, stat.name)
+    }
+  }
+
+  /// Name, state and parent of a process from /proc/PID/stat; nil once it has gone.
+  static func status(_ pid: pid_t) -> (name: String, state: Character, parent: pid_t)? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")")
+    else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
+    return (String(text[text.index(after: open)..<close]), state, parent)
+  }
+
+  /// Running or asleep; a zombie waiting for a parent to reap it has ended.
+  static func isRunning(_ pid: pid_t) -> Bool {
+    guard let state = status(pid)?.state else { return false }
+    return state != "Z" && state != "X"
   }
 
   @Test func syncWithoutSettingsStopsBeforeTheSessionStarts() throws {

@@ -46,7 +46,7 @@ import WorkshopTestSupport
     #expect(join.stderr.contains("give the address as HOST:PORT"), "\(join.stderr)")
   }
 
-  @Test("without workshop-live beside workshop or on PATH, serve, join and sync say what to install")
+  @Test("without workshop-live beside workshop or on PATH, serve, join, sync and --sync say what to install")
   func missingCompanion() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
@@ -56,6 +56,8 @@ import WorkshopTestSupport
     for arguments in [
       ["serve", "--course", "x"], ["join", "127.0.0.1:1", "--code", "1", "--name", "Ana"],
       ["sync", "--all", "--course", "x"],
+      // Background sending runs in the companion too, and says so before the session starts.
+      ["start", "first-steps", "--learner", "Ana", "--sync"],
     ] {
       let result = try ProcessRunner.run(alone, arguments, environment: environment)
       #expect(result.status == 1, "\(arguments)")
@@ -65,6 +67,34 @@ import WorkshopTestSupport
     // Everything else works without it.
     let version = try ProcessRunner.run(alone, ["--version"], environment: environment)
     #expect(version.status == 0 && !version.stdout.isEmpty)
+  }
+
+  @Test("the built workshop holds no network code; workshop-live holds it all")
+  func networkCodeIsInTheCompanionOnly() throws {
+    // Module names appear in the symbols of every function and type the binary holds.
+    let network = ["AsyncHTTPClient", "NIOPosix", "NIOSSL", "NIOHTTP2", "Hummingbird", "WorkshopSync"]
+    func holds(_ binary: String, _ name: String) throws -> Bool {
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: binary), options: .alwaysMapped)
+      let needle = Array(name.utf8)
+      return bytes.withUnsafeBytes { file -> Bool in
+        guard let base = file.baseAddress else { return false }
+        var offset = 0
+        while offset + needle.count <= file.count {
+          guard let hit = memchr(base + offset, Int32(needle[0]), file.count - offset - needle.count + 1) else {
+            return false
+          }
+          if memcmp(hit, needle, needle.count) == 0 { return true }
+          offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+        }
+        return false
+      }
+    }
+    let workshop = try BuiltProducts.workshop()
+    let live = try BuiltProducts.executable("workshop-live")
+    for name in network {
+      #expect(try !holds(workshop, name), "workshop links \(name)")
+      #expect(try holds(live, name), "workshop-live holds \(name), so the search works")
+    }
   }
 
   @Test("workshop-live is found on PATH when it is not beside workshop")

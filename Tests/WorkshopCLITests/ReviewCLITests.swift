@@ -120,6 +120,30 @@ import WorkshopTestSupport
     #expect(try lessonStatus(f) == statusBefore)
   }
 
+  @Test("a hint seen in a review counts in the card's rating, even after leaving before answering")
+  func hintThenLeave() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    try takeFirstLesson(f)
+    let first = try f.run(
+      ["review", "--learner", "ana"], input: ["hint", "quit"], environment: ["WORKSHOP_NOW": Self.threeDaysLater])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("Think of the MIT licence."))
+    #expect(try f.journal().filter { $0.kind == .reviewHintShown }.map(\.hint) == [1])
+    #expect(try listing(f, at: Self.threeDaysLater).card("pick-permissive")?.reps == 1)
+
+    // Back later: the card carries on where it was left, so a right answer now is Hard, not Good.
+    let letter = try reviewLetter(f, question: "pick-permissive", reps: 1)
+    let second = try f.run(
+      ["review", "--learner", "ana"], input: [letter, "", "quit"], environment: ["WORKSHOP_NOW": Self.threeDaysLater])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout.contains("Correct."))
+    let reviews = try f.journal().filter { $0.kind == .reviewAnswered }
+    #expect(reviews.map(\.rating) == [2])
+    #expect(reviews.map(\.hint) == [1])
+    #expect(try listing(f, at: Self.threeDaysLater).card("pick-permissive")?.log.map(\.rating) == ["hard", "hard"])
+  }
+
   /// `list --json` without the review count.
   func lessonStatus(_ f: SessionFixture) throws -> String {
     let r = try f.run(["list", "--json", "--learner", "ana"], environment: ["WORKSHOP_NOW": Self.threeDaysLater])

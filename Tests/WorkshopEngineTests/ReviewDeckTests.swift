@@ -166,7 +166,7 @@ import Testing
       event(.answerSubmitted, q: "q1", at: t, outcome: .correct, attempt: 1),
       event(.reviewAnswered, q: "q1", at: t + Self.day, outcome: .wrong, attempt: 1, rating: .again),
     ])
-    #expect(summary.reviewCards.count == 1)
+    #expect(summary.reviewCardCount == 1)
     let decoded = try #require(JournalSummary(binary: summary.binaryEncoded()))
     #expect(decoded == summary)
   }
@@ -178,5 +178,42 @@ import Testing
     #expect(String(decoding: line, as: UTF8.self).contains("\"rating\":3"))
     #expect(JournalCodec.decode(line) == e)
     #expect(try JSONDecoder().decode(JournalEvent.self, from: Data(line)) == e)
+  }
+
+  /// The schedule folded as the journal is read is a shortcut for replaying the card's ratings:
+  /// over random histories (lapses, same-day reviews, irregular gaps, a later lesson attempt),
+  /// both give the same card, and a lesson that schedules differently is replayed.
+  @Test func theFoldedScheduleIsTheReplayedOne() throws {
+    var generator = SplitMix64(seed: 20_261_130)
+    let ratings: [ReviewRating] = [.again, .hard, .good, .easy]
+    for round in 0..<200 {
+      var t = Self.t0 + Int64(round) * Self.day
+      var events = [event(.answerSubmitted, q: "q1", at: t, outcome: round % 3 == 0 ? .wrong : .correct, attempt: 1)]
+      if round % 5 == 0 {
+        t += 3_000
+        events.append(event(.answerSubmitted, q: "q1", at: t, outcome: .correct, attempt: 2))
+      }
+      for _ in 0..<Int.random(in: 0...8, using: &generator) {
+        let gaps: [Int64] = [30_000, Self.minute * 12, Self.day / 3, Self.day, Self.day * 9, Self.day * 70]
+        t += gaps.randomElement(using: &generator)!
+        events.append(
+          event(.reviewAnswered, q: "q1", at: t, outcome: .correct, attempt: 1,
+            rating: ratings.randomElement(using: &generator)!))
+      }
+      let summary = fold(events)
+      let record = try #require(summary.reviewCard(course: "c", lesson: "basic", question: "q1"))
+      let replayed = try #require(ReviewDeck.schedule(record, scheduler: .standard, fuzzSeed: 0))
+      #expect(record.schedule == replayed.card, "round \(round)")
+      let decoded = try #require(JournalSummary(binary: summary.binaryEncoded()))
+      #expect(decoded.reviewCard(course: "c", lesson: "basic", question: "q1")?.schedule == replayed.card)
+
+      let now = t + Self.day
+      let standard = ReviewDeck.items(summary: summary, courses: [Fixture.course([Fixture.basic])], learner: nil, now: now)
+      #expect(standard.first?.card == replayed.card)
+      let stricter = FSRSScheduler(desiredRetention: 0.97)
+      let custom = ReviewDeck.items(
+        summary: summary, courses: [Fixture.course([Fixture.basic])], learner: ReviewSettings(retention: 0.97), now: now)
+      #expect(custom.first?.card == ReviewDeck.schedule(record, scheduler: stricter, fuzzSeed: 0)?.card)
+    }
   }
 }

@@ -43,7 +43,7 @@ import WorkshopEngine
     d.send("=next")
     d.send("")
     #expect(d.transcript.contains("Review finished."))
-    #expect(d.kinds == [.sessionStarted, .reviewAnswered, .reviewAnswered])
+    #expect(d.kinds == [.sessionStarted, .reviewHintShown, .reviewAnswered, .reviewAnswered])
     #expect(d.events.compactMap(\.rating) == [2, 3])
     #expect(d.events.filter { $0.kind == .reviewAnswered }.allSatisfy { $0.earned == nil })
   }

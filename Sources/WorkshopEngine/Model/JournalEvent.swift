@@ -31,6 +31,12 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// A review card's question answered in `workshop review`: schedules the card, never
     /// touches the lesson's answers or score.
     case reviewAnswered = "review-answered"
+    /// A hint shown in `workshop review`: counts in the card's rating, even if the learner
+    /// leaves before answering and the card is asked again in another session.
+    case reviewHintShown = "review-hint-shown"
+
+    /// Events of `workshop review`: they schedule cards and never touch a lesson.
+    public var isReview: Bool { self == .reviewAnswered || self == .reviewHintShown }
   }
 
   /// UUID, unique per event.

@@ -135,7 +135,7 @@ struct Scan {
 /// checkpoint was saved (`JournalStamp`), else only if the digest of that whole prefix is
 /// unchanged: an edit anywhere before `length` means a full replay.
 struct Checkpoint {
-  static let formatVersion = 5
+  static let formatVersion = 6
   /// Bytes of the journal the summary covers (ends just after a newline).
   var length: Int
   /// Lines in those bytes, for warnings' line numbers.

@@ -14,8 +14,19 @@ public struct JournalSummary: Sendable, Codable, Hashable {
   public var totalSeconds: Double = 0
   /// Time of the previous event while a session is open, for the active-time sums.
   public var previousEventMilliseconds: Int64?
-  /// Every answered question's review card, by `ReviewCardRecord.key`.
-  public var reviewCards: [String: ReviewCardRecord] = [:]
+  /// Every answered question's review card, by course, lesson and question id: nested so that
+  /// a lesson's cards are found without spelling a key for each question.
+  public var reviewCards: [String: [String: [String: ReviewCardRecord]]] = [:]
+
+  /// The review card of one question, if it was ever answered.
+  public func reviewCard(course: String, lesson: String, question: String) -> ReviewCardRecord? {
+    reviewCards[course]?[lesson]?[question]
+  }
+
+  /// How many review cards there are.
+  public var reviewCardCount: Int {
+    reviewCards.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
+  }
 
   public init() {}
 
@@ -41,25 +52,22 @@ public struct JournalSummary: Sendable, Codable, Hashable {
     }
 
     guard let courseID = event.course, let lessonID = event.lesson else { return }
-    if event.kind == .reviewAnswered {
+    if event.kind.isReview {
       // Reviews schedule the card only: the lesson's answers, score and time stay as they were.
       guard let questionID = event.question, let now else { return }
-      let key = ReviewCardRecord.key(course: courseID, lesson: lessonID, question: questionID)
-      reviewCards[key]?.applyReview(event, at: now)
+      reviewCards[courseID]?[lessonID]?[questionID]?.applyReview(event, at: now)
       return
     }
     courses[courseID, default: CourseRecord()].apply(event, lessonID: lessonID, gapSeconds: gapSeconds)
     if event.kind == .answerSubmitted, let questionID = event.question, let now,
       let lesson = courses[courseID]?.lessons[lessonID]
     {
-      let key = ReviewCardRecord.key(course: courseID, lesson: lessonID, question: questionID)
-      var card =
-        reviewCards[key] ?? ReviewCardRecord(course: courseID, lesson: lessonID, question: questionID)
-      card.applyLessonAnswer(
+      reviewCards[courseID, default: [:]][lessonID, default: [:]][
+        questionID, default: ReviewCardRecord(course: courseID, lesson: lessonID, question: questionID)
+      ].applyLessonAnswer(
         event, at: now, lessonAttempt: lesson.attempt,
         hintsShown: lesson.questions[questionID]?.hintsShown ?? 0,
         completedAttempts: lesson.completions.lazy.map(\.attempt))
-      reviewCards[key] = card
     }
   }
 
@@ -246,7 +254,7 @@ public struct LessonRecord: Sendable, Codable, Hashable {
         LessonCompletion(
           attempt: attempt, score: event.score ?? 0, passed: event.passed ?? false,
           seconds: event.seconds, at: event.at, lessonDigest: event.lessonDigest))
-    case .sessionStarted, .sessionEnded, .reviewAnswered:
+    case .sessionStarted, .sessionEnded, .reviewAnswered, .reviewHintShown:
       break
     }
   }

@@ -136,7 +136,9 @@ extension BinaryOut {
     optional(s.lastActivity) { $0.string($1) }
     double(s.totalSeconds)
     optional(s.previousEventMilliseconds) { $0.int(Int($1)) }
-    map(s.reviewCards) { $0.reviewCard($1) }
+    map(s.reviewCards) { out, lessons in
+      out.map(lessons) { out, questions in out.map(questions) { $0.reviewCard($1) } }
+    }
   }
 
   mutating func reviewCard(_ c: ReviewCardRecord) {
@@ -154,6 +156,20 @@ extension BinaryOut {
       out.bytes.append(UInt8(r.rating.rawValue))
       out.int(Int(r.at))
       out.optional(r.durationMs) { $0.int(Int($1)) }
+    }
+    optional(c.schedule) { out, card in
+      out.bytes.append(UInt8(card.state.rawValue))
+      out.optional(card.step) { $0.int($1) }
+      out.optional(card.stability) { $0.double($1) }
+      out.optional(card.difficulty) { $0.double($1) }
+      out.int(Int(card.due))
+      out.optional(card.lastReview) { $0.int(Int($1)) }
+      out.int(card.reps)
+      out.int(card.lapses)
+    }
+    optional(c.pending) { out, p in
+      out.int(p.attempts)
+      out.int(p.hints)
     }
   }
 
@@ -231,7 +247,9 @@ extension BinaryIn {
     s.lastActivity = try optional { (r) throws(Malformed) in try r.string() }
     s.totalSeconds = try double()
     s.previousEventMilliseconds = try optional { (r) throws(Malformed) in Int64(try r.int()) }
-    s.reviewCards = try map { (r) throws(Malformed) in try r.reviewCard() }
+    s.reviewCards = try map { (r) throws(Malformed) in
+      try r.map { (r) throws(Malformed) in try r.map { (r) throws(Malformed) in try r.reviewCard() } }
+    }
     guard i == bytes.count else { throw Malformed() }
     return s
   }
@@ -253,6 +271,18 @@ extension BinaryIn {
       ReviewCardRecord.Review(
         rating: try r.rating(), at: Int64(try r.int()),
         durationMs: try r.optional { (r) throws(Malformed) in Int64(try r.int()) })
+    }
+    c.schedule = try optional { (r) throws(Malformed) in
+      guard let state = ReviewCardState(rawValue: Int(try r.byte())) else { throw Malformed() }
+      return ReviewCard(
+        state: state, step: try r.optional { (r) throws(Malformed) in try r.int() },
+        stability: try r.optional { (r) throws(Malformed) in try r.double() },
+        difficulty: try r.optional { (r) throws(Malformed) in try r.double() }, due: Int64(try r.int()),
+        lastReview: try r.optional { (r) throws(Malformed) in Int64(try r.int()) }, reps: try r.int(),
+        lapses: try r.int())
+    }
+    c.pending = try optional { (r) throws(Malformed) in
+      ReviewCardRecord.Pending(attempts: try r.int(), hints: try r.int())
     }
     return c
   }

@@ -61,6 +61,17 @@ public struct FSRSScheduler: Sendable, Hashable {
     factor = pow(0.9, 1 / decay) - 1
   }
 
+  /// The scheduler every card is folded with as its ratings are read from the journal
+  /// (`ReviewCardRecord.schedule`): default weights, steps and retention, no fuzz.
+  public static let standard = FSRSScheduler()
+
+  /// Whether this scheduler gives the same schedules as `standard`.
+  public var isStandard: Bool {
+    !fuzz && desiredRetention == Self.standard.desiredRetention && parameters == Self.standard.parameters
+      && learningSteps == Self.standard.learningSteps && relearningSteps == Self.standard.relearningSteps
+      && maximumInterval == Self.standard.maximumInterval
+  }
+
   /// Whether `value` can be used as a desired retention.
   public static func isValidRetention(_ value: Double) -> Bool {
     value.isFinite && value > 0 && value < 1

@@ -12,13 +12,16 @@ public struct ReviewAttempt: Sendable {
   public let learner: String
   /// Choices in a new order for this review.
   public let presentation: Presentation
-  public private(set) var standing = QuestionStanding()
+  public private(set) var standing: QuestionStanding
   public private(set) var shownAt: Date
 
+  /// Carries on from a review of the card left unsettled in an earlier session (answers that
+  /// left attempts, hints seen): they count as they would have.
   public init(item: ReviewItem, learner: String, shownAt: Date) {
     self.item = item
     self.learner = learner
     self.shownAt = shownAt
+    standing = QuestionStanding(attempts: item.record.pending?.attempts ?? 0, hints: item.record.pending?.hints ?? 0)
     presentation = ReviewDeck.presentation(for: item.question, learner: learner, review: item.card.reps)
   }
 
@@ -80,12 +83,13 @@ public struct ReviewAttempt: Sendable {
     case hintsOff
     case noHints
     case noMoreHints
-    case shown(text: String, number: Int, of: Int)
+    /// `event` is saved before the hint is shown.
+    case shown(text: String, number: Int, of: Int, event: JournalEvent)
   }
 
-  /// Hints in a review are not journaled as `hint-shown` (that would reopen the lesson); they
-  /// count in the review's rating instead.
-  public mutating func hint() -> HintStep {
+  /// Hints in a review are journaled as `review-hint-shown`, not `hint-shown` (that would
+  /// reopen the lesson); they count in the review's rating.
+  public mutating func hint(now: Date) -> HintStep {
     switch QuestionStep.hint(for: item.question, standing: standing, policy: policy) {
     case .alreadyDone: return .alreadyDone
     case .hintsOff: return .hintsOff
@@ -93,7 +97,11 @@ public struct ReviewAttempt: Sendable {
     case .noMoreHints: return .noMoreHints
     case .shown(let text, let number, let after):
       standing = after
-      return .shown(text: text, number: number, of: item.question.hints.count)
+      let event = JournalEvent(
+        at: JournalEvent.timestamp(now), kind: .reviewHintShown, course: item.courseID, lesson: item.lesson.id,
+        lessonDigest: item.lesson.digest, question: item.question.id, questionDigest: item.question.digest,
+        hint: number)
+      return .shown(text: text, number: number, of: item.question.hints.count, event: event)
     }
   }
 }

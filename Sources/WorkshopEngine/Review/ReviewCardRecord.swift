@@ -20,6 +20,13 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
     public var durationMs: Int64?
   }
 
+  /// A review begun and not yet settled: answers that left attempts and hints shown. The
+  /// card's next review carries on from it, so leaving after a hint still costs the rating.
+  public struct Pending: Sendable, Codable, Hashable {
+    public var attempts: Int
+    public var hints: Int
+  }
+
   public var course: String
   public var lesson: String
   public var question: String
@@ -27,6 +34,11 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
   public var digest: String?
   public var introduction: Introduction?
   public var reviews: [Review] = []
+  /// The card after every rating above on `FSRSScheduler.standard`, kept up to date as the
+  /// journal is folded so that opening the queue need not replay each card's history. Only a
+  /// shortcut: `ReviewDeck` replays when a lesson schedules differently.
+  public internal(set) var schedule: ReviewCard?
+  public internal(set) var pending: Pending?
 
   public init(course: String, lesson: String, question: String) {
     self.course = course
@@ -34,7 +46,7 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
     self.question = question
   }
 
-  /// The key of a card in `JournalSummary.reviewCards`.
+  /// A card's identity in one string, for sets of cards.
   public static func key(course: String, lesson: String, question: String) -> String {
     course + "\u{1F}" + lesson + "\u{1F}" + question
   }
@@ -61,15 +73,35 @@ public struct ReviewCardRecord: Sendable, Codable, Hashable {
       return
     }
     digest = event.questionDigest ?? digest
-    introduction = Introduction(
+    let introduction = Introduction(
       rating: Self.rating(outcome: event.outcome, attempt: event.attempt ?? 1, hintsShown: hintsShown),
       at: at, lessonAttempt: lessonAttempt, durationMs: event.seconds.map(Self.milliseconds))
+    self.introduction = introduction
+    schedule = FSRSScheduler.standard.review(
+      ReviewCard(due: introduction.at), rating: introduction.rating, at: introduction.at,
+      durationMs: introduction.durationMs
+    ).card
   }
 
   mutating func applyReview(_ event: JournalEvent, at: Int64) {
-    guard let value = event.rating, let rating = ReviewRating(rawValue: value) else { return }
+    var pending = self.pending ?? Pending(attempts: 0, hints: 0)
+    pending.hints = max(pending.hints, event.hint ?? 0)
+    if event.kind == .reviewHintShown {
+      self.pending = pending
+      return
+    }
+    guard let value = event.rating, let rating = ReviewRating(rawValue: value) else {
+      pending.attempts = max(pending.attempts, event.attempt ?? pending.attempts + 1)
+      self.pending = pending
+      return
+    }
+    self.pending = nil
     if let digest = event.questionDigest { self.digest = digest }
-    reviews.append(Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds)))
+    let review = Review(rating: rating, at: at, durationMs: event.seconds.map(Self.milliseconds))
+    reviews.append(review)
+    if let card = schedule {
+      schedule = FSRSScheduler.standard.review(card, rating: review.rating, at: review.at, durationMs: review.durationMs).card
+    }
   }
 
   static func milliseconds(_ seconds: Double) -> Int64 {

@@ -27,7 +27,6 @@ public struct ReviewItem: Sendable {
   public var question: Question
   public var record: ReviewCardRecord
   public var card: ReviewCard
-  public var log: [ReviewLogEntry]
   /// Probability of recall at the moment the deck was built.
   public var retrievability: Double
   /// The question was edited since it was last answered; the schedule carries on.
@@ -39,6 +38,13 @@ public struct ReviewItem: Sendable {
   }
 
   public func isDue(at now: Int64) -> Bool { card.due <= now }
+
+  /// Every review of the card so far, the lesson answer that introduced it first; worked out
+  /// when asked, since opening the queue needs only the schedule.
+  public var log: [ReviewLogEntry] {
+    let seed = scheduler.fuzz ? ReviewDeck.fuzzSeed(course: courseID, lesson: lesson.id, question: question.id) : 0
+    return ReviewDeck.schedule(record, scheduler: scheduler, fuzzSeed: seed)?.log ?? []
+  }
 }
 
 /// Review cards derived from the journal: every question answered in a lesson becomes a card,
@@ -75,19 +81,31 @@ public enum ReviewDeck {
   public static func schedule(
     _ record: ReviewCardRecord, scheduler: FSRSScheduler, fuzzSeed: UInt64
   ) -> (card: ReviewCard, log: [ReviewLogEntry])? {
+    var log: [ReviewLogEntry] = []
+    guard let card = replay(record, scheduler: scheduler, fuzzSeed: fuzzSeed, log: { log.append($0) }) else {
+      return nil
+    }
+    return (card, log)
+  }
+
+  /// The card's schedule after every rating in its record, each step's log entry handed to `log`.
+  static func replay(
+    _ record: ReviewCardRecord, scheduler: FSRSScheduler, fuzzSeed: UInt64,
+    log: (ReviewLogEntry) -> Void = { _ in }
+  ) -> ReviewCard? {
     guard let introduction = record.introduction else { return nil }
     let (introduced, first) = scheduler.review(
       ReviewCard(due: introduction.at), rating: introduction.rating, at: introduction.at,
       durationMs: introduction.durationMs, fuzzSeed: fuzzSeed)
     var card = introduced
-    var log = [first]
+    log(first)
     for review in record.reviews {
       let step = scheduler.review(
         card, rating: review.rating, at: review.at, durationMs: review.durationMs, fuzzSeed: fuzzSeed)
       card = step.card
-      log.append(step.log)
+      log(step.log)
     }
-    return (card, log)
+    return card
   }
 
   /// Every card of the given courses, in course, lesson and question order. `courseID` and
@@ -98,35 +116,30 @@ public enum ReviewDeck {
     courseID: String? = nil, lessonID: String? = nil
   ) -> [ReviewItem] {
     guard !summary.reviewCards.isEmpty else { return [] }
-    var byCourse: [String: [ReviewCardRecord]] = [:]
-    for record in summary.reviewCards.values where record.introduction != nil {
-      if let courseID, record.course != courseID { continue }
-      if let lessonID, record.lesson != lessonID { continue }
-      byCourse[record.course, default: []].append(record)
-    }
     var items: [ReviewItem] = []
-    for course in courses {
-      guard let records = byCourse[course.id] else { continue }
-      let byLesson = Dictionary(grouping: records, by: \.lesson)
-      for lesson in course.lessons {
-        guard let lessonRecords = byLesson[lesson.id] else { continue }
-        let completed = Set(summary.lesson(course: course.id, lesson: lesson.id)?.completions.map(\.attempt) ?? [])
+    // Items are large: growing the array by doubling would copy them many times over.
+    items.reserveCapacity(courseID == nil && lessonID == nil ? summary.reviewCardCount : 0)
+    for course in courses where courseID == nil || course.id == courseID {
+      guard let courseCards = summary.reviewCards[course.id] else { continue }
+      for lesson in course.lessons where lessonID == nil || lesson.id == lessonID {
+        guard let cards = courseCards[lesson.id] else { continue }
         let held = holdsAnswersUntilSubmitted(lesson)
-        let scheduler = scheduler(for: lesson, learner: learner)
-        let questions = lesson.questions
-        let questionOrder = Dictionary(
-          questions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        for record in lessonRecords.sorted(by: { (questionOrder[$0.question] ?? 0) < (questionOrder[$1.question] ?? 0) }) {
-          guard let index = questionOrder[record.question], let introduction = record.introduction else { continue }
+        let completed =
+          held ? Set(summary.lesson(course: course.id, lesson: lesson.id)?.completions.map(\.attempt) ?? []) : []
+        let scheduler = Self.scheduler(for: lesson, learner: learner)
+        // Cards folded on the standard scheduler as the journal was read need no replay.
+        let folded = scheduler.isStandard
+        for question in lesson.questions {
+          guard let record = cards[question.id], let introduction = record.introduction else { continue }
           if held && record.reviews.isEmpty && !completed.contains(introduction.lessonAttempt) { continue }
-          let question = questions[index]
           // The seed is a SHA-256 per card: worth it only when fuzz uses it.
           let seed = scheduler.fuzz ? fuzzSeed(course: course.id, lesson: lesson.id, question: question.id) : 0
-          guard let scheduled = schedule(record, scheduler: scheduler, fuzzSeed: seed) else { continue }
+          guard let card = (folded ? record.schedule : nil) ?? replay(record, scheduler: scheduler, fuzzSeed: seed)
+          else { continue }
           items.append(
             ReviewItem(
-              courseID: course.id, lesson: lesson, question: question, record: record, card: scheduled.card,
-              log: scheduled.log, retrievability: scheduler.retrievability(of: scheduled.card, at: now),
+              courseID: course.id, lesson: lesson, question: question, record: record, card: card,
+              retrievability: scheduler.retrievability(of: card, at: now),
               contentChanged: record.digest.map { $0 != question.digest } ?? false, scheduler: scheduler))
         }
       }
@@ -136,16 +149,15 @@ public enum ReviewDeck {
 
   /// The cards to ask now: those due, the least likely to be remembered first.
   public static func queue(_ items: [ReviewItem], now: Int64) -> [ReviewItem] {
-    // Sorted by index with each card's key spelt once: items are large to move, and cards
-    // reviewed together tie on the first two criteria.
+    // Ties (cards reviewed together, alike) keep the content's order, which `items` follows.
+    // Indices are sorted rather than the items, which are large to move.
     let due = items.indices.filter { items[$0].isDue(at: now) }
-    let keys = Dictionary(uniqueKeysWithValues: due.map { ($0, items[$0].key) })
     return due.sorted { a, b in
       let x = items[a]
       let y = items[b]
       if x.retrievability != y.retrievability { return x.retrievability < y.retrievability }
       if x.card.due != y.card.due { return x.card.due < y.card.due }
-      return keys[a]! < keys[b]!
+      return a < b
     }.map { items[$0] }
   }
 

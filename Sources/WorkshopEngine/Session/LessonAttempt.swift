@@ -218,7 +218,7 @@ extension JournalEvent.Kind {
   public var mustBeDurableBeforeShowing: Bool {
     switch self {
     case .answerSubmitted, .answerHeld, .questionSkipped, .hintShown, .lessonCompleted, .lessonRestarted, .sessionEnded,
-      .reviewAnswered:
+      .reviewAnswered, .reviewHintShown:
       true
     case .sessionStarted, .lessonStarted, .pageViewed, .questionShown, .questionsDrawn:
       false

@@ -134,14 +134,15 @@ extension SessionController {
 
   mutating func reviewHint(_ run: inout ReviewRun, out: inout SessionOutput) {
     guard var attempt = run.current else { return out.say(Copy.alreadyAnswered) }
-    let step = attempt.hint()
+    let step = attempt.hint(now: clock())
     run.current = attempt
     switch step {
     case .alreadyDone: out.say(Copy.alreadyAnswered)
     case .hintsOff: out.say(Copy.hintsOff)
     case .noHints: out.say(Copy.noHints)
     case .noMoreHints: out.say(Copy.noMoreHints)
-    case .shown(let text, let number, let count):
+    case .shown(let text, let number, let count, let event):
+      emit(&out, event)
       out.say(style(Copy.hintLabel(number, of: count), .accent))
       out.say(markdown(text))
     }
