@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import WorkshopCommandLine
 import WorkshopEngine
 
@@ -20,48 +24,31 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
     case notStarted(String)
   }
 
-  private let process: Process
-  /// Our end of the companion's standard input.
-  private let requests: Int32
+  private let process: ChildProcess
   // Everything below is guarded by `condition`.
-  private let condition = NSCondition()
+  private let condition = Condition()
   private var notify: @Sendable (String) -> Void = { _ in }
   private var outcome: SyncFollowing.Reply?
   private var gone = false
   private var ending = false
 
-  private init(process: Process, requests: Int32) {
+  private init(process: ChildProcess) {
     self.process = process
-    self.requests = requests
   }
 
   /// Starts the companion and waits until it has read its settings, so that bad ones stop the
   /// session before it starts, not after the learner's first answer.
   static func start(progressRoot: String, lessonsRoot: String) throws(Problem) -> CompanionSync {
     guard let path = LiveCompanion.locate() else { throw .missing }
-    // A socket rather than a pipe, so that telling a companion that has died raises no SIGPIPE
-    // in the session (MSG_NOSIGNAL), and close-on-exec, so that no other child keeps it open.
-    var pair: [Int32] = [-1, -1]
-    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-      throw .notStarted(String(cString: strerror(errno)))
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = ["sync", SyncFollowing.option, "--lessons", lessonsRoot, "--progress", progressRoot]
-    process.standardInput = FileHandle(fileDescriptor: pair[1], closeOnDealloc: false)
-    let replies = Pipe()
-    process.standardOutput = replies
-    process.standardError = FileHandle.nullDevice
+    let process: ChildProcess
     do {
-      try process.run()
+      process = try ChildProcess.start(
+        path: path, arguments: ["sync", SyncFollowing.option, "--lessons", lessonsRoot, "--progress", progressRoot])
     } catch {
-      close(pair[0])
-      close(pair[1])
-      throw .notStarted("could not start \(path): \(error.localizedDescription)")
+      throw .notStarted("could not start \(path): \(error)")
     }
-    close(pair[1])
-    let companion = CompanionSync(process: process, requests: pair[0])
-    var reader = LineReader(descriptor: replies.fileHandleForReading.fileDescriptor)
+    let companion = CompanionSync(process: process)
+    var reader = DescriptorLines(descriptor: process.output)
     switch reader.next().flatMap(SyncFollowing.Reply.init(line:)) {
     case .ready?:
       break
@@ -71,11 +58,8 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
     default:
       throw .notStarted("\(path) stopped before it was ready")
     }
-    let handle = replies.fileHandleForReading
     let rest = reader
-    Thread.detachNewThread {
-      withExtendedLifetime(handle) { companion.listen(rest) }
-    }
+    ChildProcess.detachThread { companion.listen(rest) }
     return companion
   }
 
@@ -92,7 +76,7 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
   func sessionEnding() -> String? {
     condition.withLock { ending = true }
     tell(.end)
-    shutdown(requests, Int32(SHUT_WR))
+    process.closeInput()
     let deadline = Date().addingTimeInterval(Self.finalWait)
     condition.lock()
     while outcome == nil, !gone, condition.wait(until: deadline) {}
@@ -114,11 +98,10 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
   /// Never blocks the session: a companion too far behind to take a nudge still has the ones
   /// before it, and its last round reads the journals whole.
   private func tell(_ request: SyncFollowing.Request) {
-    let bytes = Array(request.line.utf8)
-    _ = bytes.withUnsafeBytes { send(requests, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+    process.sendWithoutWaiting(Array(request.line.utf8))
   }
 
-  private func listen(_ reader: LineReader) {
+  private func listen(_ reader: DescriptorLines) {
     var reader = reader
     while let line = reader.next() {
       switch SyncFollowing.Reply(line: line) {
@@ -141,29 +124,6 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
     if unexpected {
       condition.withLock { notify }(
         "sending to the LRS has stopped; your answers are saved here, and `workshop sync` sends them.")
-    }
-  }
-
-  /// Lines from a descriptor, without the newline.
-  struct LineReader {
-    let descriptor: Int32
-    private var buffer: [UInt8] = []
-
-    init(descriptor: Int32) { self.descriptor = descriptor }
-
-    mutating func next() -> Substring? {
-      while true {
-        if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-          let line = String(decoding: buffer[..<newline], as: UTF8.self)
-          buffer.removeSubrange(...newline)
-          return line[...]
-        }
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return nil }
-        buffer.append(contentsOf: chunk[..<count])
-      }
     }
   }
 }

@@ -65,12 +65,6 @@ import Testing
     "WorkshopEngine", "WorkshopRecords", "WorkshopTerminal", "WorkshopCommandLine", "WorkshopSync", "workshop",
   ]
 
-  /// Files that still need corelibs Foundation, and so bring it (and ICU) back into `workshop`.
-  /// CompanionSync starts `workshop-live sync --follow` with Foundation's `Process`, `Pipe`,
-  /// `FileHandle` and `Thread`; it goes from this list once a child process can be started
-  /// through the engine (posix_spawn) instead.
-  static let stillOnCorelibs: Set<String> = ["workshop/CompanionSync.swift:1 imports Foundation"]
-
   /// Each `import Foundation…` line of a module's sources that is not the fallback branch of
   /// `#if canImport(FoundationEssentials)`.
   static func unconditionalFoundationImports(of module: String) throws -> [String] {
@@ -110,7 +104,7 @@ import Testing
     "modules linked into workshop import corelibs Foundation only where FoundationEssentials is missing",
     arguments: learnerBinary)
   func learnerBinaryLeavesCorelibsFoundationOut(module: String) throws {
-    let found = try Self.unconditionalFoundationImports(of: module).filter { !Self.stillOnCorelibs.contains($0) }
+    let found = try Self.unconditionalFoundationImports(of: module)
     #expect(found == [])
   }
 
