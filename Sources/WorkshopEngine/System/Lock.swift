@@ -14,7 +14,7 @@ import Darwin
 /// A mutual-exclusion lock for the few caches shared between threads (compiled patterns, verified
 /// keys). A plain pthread mutex: Foundation's `NSLock` would link all of corelibs Foundation.
 public final class Lock: @unchecked Sendable {
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
   public init() {
     mutex = .allocate(capacity: 1)
@@ -40,13 +40,10 @@ public final class Lock: @unchecked Sendable {
 /// A lock with a condition to wait on, as Foundation's `NSCondition`: waiters hold the lock, and
 /// `wait(until:)` gives it up while asleep.
 public final class Condition: @unchecked Sendable {
-  private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+  private let mutex = Lock()
   private let condition: UnsafeMutablePointer<pthread_cond_t>
 
   public init() {
-    mutex = .allocate(capacity: 1)
-    mutex.initialize(to: pthread_mutex_t())
-    pthread_mutex_init(mutex, nil)
     condition = .allocate(capacity: 1)
     condition.initialize(to: pthread_cond_t())
     pthread_cond_init(condition, nil)
@@ -55,18 +52,11 @@ public final class Condition: @unchecked Sendable {
   deinit {
     pthread_cond_destroy(condition)
     condition.deallocate()
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
   }
 
-  public func lock() { pthread_mutex_lock(mutex) }
-  public func unlock() { pthread_mutex_unlock(mutex) }
-
-  public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-    lock()
-    defer { unlock() }
-    return try body()
-  }
+  public func lock() { mutex.lock() }
+  public func unlock() { mutex.unlock() }
+  public func withLock<T>(_ body: () throws -> T) rethrows -> T { try mutex.withLock(body) }
 
   /// Wakes every waiter. Call with the lock held.
   public func broadcast() { pthread_cond_broadcast(condition) }
@@ -77,6 +67,6 @@ public final class Condition: @unchecked Sendable {
     let seconds = deadline.timeIntervalSince1970
     let whole = seconds.rounded(.down)
     var time = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1_000_000_000))
-    return pthread_cond_timedwait(condition, mutex, &time) != ETIMEDOUT
+    return pthread_cond_timedwait(condition, mutex.mutex, &time) != ETIMEDOUT
   }
 }
