@@ -27,7 +27,9 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
   private let process: ChildProcess
   // Everything below is guarded by `condition`.
   private let condition = Condition()
-  private var notify: @Sendable (String) -> Void = { _ in }
+  /// Nil until the session has started; notices that come earlier wait in `early`.
+  private var notify: (@Sendable (String) -> Void)?
+  private var early: [String] = []
   private var outcome: SyncFollowing.Reply?
   private var gone = false
   private var ending = false
@@ -66,7 +68,21 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
   // MARK: - JournalFollower
 
   func sessionStarted(notify: @escaping @Sendable (String) -> Void) {
-    condition.withLock { self.notify = notify }
+    let waiting: [String] = condition.withLock {
+      self.notify = notify
+      defer { early = [] }
+      return early
+    }
+    waiting.forEach(notify)
+  }
+
+  /// Shows a notice above the prompt, or keeps it until the session has started.
+  private func show(_ text: String) {
+    let notify: (@Sendable (String) -> Void)? = condition.withLock {
+      if self.notify == nil { early.append(text) }
+      return self.notify
+    }
+    notify?(text)
   }
 
   func journalSaved(learner: LearnerID) {
@@ -106,7 +122,7 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
     while let line = reader.next() {
       switch SyncFollowing.Reply(line: line) {
       case .notice(let text)?:
-        condition.withLock { notify }(text)
+        show(text)
       case .finished?, .left?:
         condition.withLock {
           outcome = SyncFollowing.Reply(line: line)
@@ -116,13 +132,16 @@ final class CompanionSync: JournalFollower, @unchecked Sendable {
         continue
       }
     }
+    // The companion closes its output as it exits: reap it, so that it does not linger as a
+    // zombie for the rest of the session.
+    process.reap(within: 1)
     let unexpected: Bool = condition.withLock {
       gone = true
       condition.broadcast()
       return !ending
     }
     if unexpected {
-      condition.withLock { notify }(
+      show(
         "sending to the LRS has stopped; your answers are saved here, and `workshop sync` sends them.")
     }
   }

@@ -179,6 +179,34 @@ import WorkshopTestSupport
     #expect(queued == export)
   }
 
+  @Test("a companion that stops during the session is reaped at once, and the learner is told")
+  func aStoppedCompanionIsReaped() throws {
+    let f = try SessionFixture()
+    defer { f.remove() }
+    let down = "http://127.0.0.1:\(try RalphLRS.freePort())/xAPI/"
+    let session = try RunningSession(f, endpoint: down)
+    // Once the first answer's statements are queued, the session is surely under way.
+    session.type(Self.firstAnswer)
+    var companion: pid_t?
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline, companion == nil || !Self.hasOutbox(f) {
+      companion = Self.children(of: session.process.processIdentifier).first { $0.name == "workshop-live" }?.pid
+      usleep(20_000)
+    }
+    let child = try #require(companion, "a workshop-live child is running")
+
+    kill(child, SIGKILL)
+    // Reaped: not even a zombie entry is left while the session goes on.
+    let gone = Date().addingTimeInterval(30)
+    while Date() < gone, Self.status(child) != nil { usleep(20_000) }
+    #expect(Self.status(child) == nil, "the session reaps its companion")
+    #expect(session.process.isRunning, "the session is still open")
+
+    // Piped, as here, notices go to standard error; in a terminal, above the prompt.
+    let (_, err) = try session.finish()
+    #expect(err.contains("sending to the LRS has stopped"), "\(err)")
+  }
+
   /// A `workshop start … --sync` run whose input stays open until the test closes it.
   final class RunningSession: @unchecked Sendable {
     let process = Process()

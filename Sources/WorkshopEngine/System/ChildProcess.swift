@@ -99,6 +99,16 @@ public final class ChildProcess: @unchecked Sendable {
 
   public func terminate() { kill(pid, SIGTERM) }
 
+  /// Collects the child's exit if it comes within `seconds`, without ever blocking longer: for a
+  /// child that has closed its output, so that it does not stay a zombie.
+  public func reap(within seconds: Double) {
+    var waited = 0.0
+    while isRunning, waited < seconds {
+      usleep(20_000)
+      waited += 0.02
+    }
+  }
+
   public func waitUntilExit() {
     lock.withLock {
       guard !exited else { return }
