@@ -10,8 +10,8 @@ import WorkshopTestSupport
 /// commands alternate with the bare program, so load on the machine moves both alike.
 ///
 /// `BARE_BIN` names the yardstick (default: `bare-foundation` next to this benchmark); build both
-/// with the same flags, e.g. `swift build -c release --static-swift-stdlib --product workshop
-/// --product bare-foundation`.
+/// with the same flags: `scripts/release-build --product workshop`, then `--product
+/// bare-foundation` (one product per build).
 enum StartupBenchmarks {
   static func run(binary: String, lessons: String, scratch: String, runs: Int = 40) throws {
     let bare =
@@ -19,7 +19,7 @@ enum StartupBenchmarks {
       ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("bare-foundation").path
     guard FileManager.default.isExecutableFile(atPath: bare) else {
-      print("skipped: build the yardstick first with `swift build -c release --static-swift-stdlib --product bare-foundation`")
+      print("skipped: build the yardstick first with `scripts/release-build --product bare-foundation`")
       return
     }
     let progress = scratch + "/startup-progress"
