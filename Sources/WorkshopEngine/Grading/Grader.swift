@@ -90,13 +90,18 @@ public enum Grader {
     /// How many words each accepted answer has once normalised: without a pattern, no response
     /// of another length can be accepted.
     let acceptedWordCounts: Set<Int>
+    /// The first word of each accepted answer once normalised: without a pattern, no response
+    /// that starts with another word can be accepted.
+    let acceptedFirstWords: Set<Substring>
     /// Each known wrong answer, normalised, with its feedback; the first listed wins.
     private let wrong: [String: String?]
 
     init(_ key: Question.ShortAnswer) {
       self.key = key
       accepted = Set(key.accepted.map(Normalizer.normalize))
-      acceptedWordCounts = Set(accepted.map { $0.split(separator: " ").count })
+      let acceptedWords = accepted.map(Normalizer.words(ofNormalized:))
+      acceptedWordCounts = Set(acceptedWords.map(\.count))
+      acceptedFirstWords = Set(acceptedWords.compactMap(\.first))
       var wrong: [String: String?] = [:]
       for answer in key.wrongAnswers where wrong[Normalizer.normalize(answer.answer)] == nil {
         wrong[Normalizer.normalize(answer.answer)] = .some(answer.feedback)

@@ -15,6 +15,24 @@ public enum Normalizer {
     normalizeASCII(text) ?? normalizeUnicode(text)
   }
 
+  /// The words of normalised text: it separates them with single spaces, so splitting on the
+  /// byte is enough (and much cheaper than splitting on Characters).
+  static func words(ofNormalized text: String) -> [Substring] {
+    var words: [Substring] = []
+    let bytes = text.utf8
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      if bytes[index] == 0x20 {
+        if start != index { words.append(text[start..<index]) }
+        start = bytes.index(after: index)
+      }
+      index = bytes.index(after: index)
+    }
+    if start != bytes.endIndex { words.append(text[start..<bytes.endIndex]) }
+    return words
+  }
+
   static func normalizeUnicode(_ text: String) -> String {
     let composed = UnicodeFolding.nfkc(UnicodeFolding.nfkc(text).lowercased())
     let scalars = Array(composed.unicodeScalars)

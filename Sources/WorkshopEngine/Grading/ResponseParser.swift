@@ -375,7 +375,3 @@ public enum ResponseParser {
     }
   }
 }
-
-extension Character {
-  fileprivate var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
-}

@@ -40,6 +40,11 @@ public enum Blanks: Sendable {
   }
 }
 
+extension Character {
+  /// 0 to 9 only; `isNumber` also takes other scripts' digits, fractions and numerals.
+  var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
+}
+
 extension StringProtocol {
   /// The text without leading and trailing blanks (by default spaces and line breaks).
   public func trimmed(_ blanks: Blanks = .spacesAndLineBreaks) -> String {

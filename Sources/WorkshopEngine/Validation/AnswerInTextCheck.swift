@@ -4,15 +4,26 @@ enum AnswerInTextCheck {
   /// Short-answer phrases are looked for up to this many words long.
   static let longestPhrase = 4
 
+  /// A prompt or hint, as normalised words (computed once, looked through for every key).
+  private struct Text {
+    let what: String
+    let words: [Substring]
+    let site: SourceSite
+  }
+
   static func run(_ lesson: Lesson, _ review: inout ItemWritingReview) {
     for question in lesson.questions {
+      switch question.body {
+      case .single, .multiple, .shortAnswer: break
+      default: continue
+      }
       let sites = review.sites(of: question, in: lesson)
-      var texts: [(what: String, text: String, site: SourceSite)] = [
-        ("prompt", question.prompt, sites.prompt)
-      ]
+      var texts: [Text] = [Text(what: "prompt", words: ItemText.words(question.prompt), site: sites.prompt)]
       for (index, hint) in question.hints.enumerated() {
         texts.append(
-          ("hint \(index + 1)", hint, sites.hints.indices.contains(index) ? sites.hints[index] : sites.fence))
+          Text(
+            what: "hint \(index + 1)", words: ItemText.words(hint),
+            site: sites.hints.indices.contains(index) ? sites.hints[index] : sites.fence))
       }
       switch question.body {
       case .single(let choices), .multiple(let choices):
@@ -27,7 +38,7 @@ enum AnswerInTextCheck {
 
   private static func checkChoices(
     _ choices: [Question.Choice], _ question: Question, _ path: String,
-    _ texts: [(what: String, text: String, site: SourceSite)], _ review: inout ItemWritingReview
+    _ texts: [Text], _ review: inout ItemWritingReview
   ) {
     let wrongWords = choices.filter { !$0.correct }.map { ItemText.words($0.text) }
     for choice in choices where choice.correct {
@@ -37,7 +48,7 @@ enum AnswerInTextCheck {
       guard key.count >= 2 || (key.first?.count ?? 0) >= 5,
         !wrongWords.contains(where: { ItemText.contains($0, key) })
       else { continue }
-      for text in texts where ItemText.contains(ItemText.words(text.text), key) {
+      for text in texts where ItemText.contains(text.words, key) {
         review.warn(
           .answerInText, path, text.site,
           "the \(text.what) of question '\(question.id)' contains the keyed choice '\(choice.text)'; say what to think about instead of naming the answer")
@@ -47,14 +58,16 @@ enum AnswerInTextCheck {
 
   private static func checkShort(
     _ question: Question, _ key: Grader.ShortAnswerKey, _ path: String,
-    _ texts: [(what: String, text: String, site: SourceSite)], _ review: inout ItemWritingReview
+    _ texts: [Text], _ review: inout ItemWritingReview
   ) {
+    let anyWording = key.key.pattern != nil
     for text in texts {
-      let words = ItemText.words(text.text)
+      let words = text.words
       var found: String?
       search: for length in 1...longestPhrase
-      where length <= words.count && (key.key.pattern != nil || key.acceptedWordCounts.contains(length)) {
-        for start in 0...(words.count - length) {
+      where length <= words.count && (anyWording || key.acceptedWordCounts.contains(length)) {
+        for start in 0...(words.count - length)
+        where anyWording || key.acceptedFirstWords.contains(words[start]) {
           let phrase = words[start..<(start + length)].joined(separator: " ")
           // The words are normalised already; normalising their phrase again costs little and
           // keeps this the grader's own test.

@@ -4,8 +4,7 @@
 enum ItemText {
   /// Normalised words, in order.
   static func words(_ text: String) -> [Substring] {
-    let normalized = Normalizer.normalize(text)
-    return normalized.split(separator: " ")
+    Normalizer.words(ofNormalized: Normalizer.normalize(text))
   }
 
   /// Words that carry meaning: no function words, no one- or two-letter words (numbers are kept),
@@ -13,15 +12,22 @@ enum ItemText {
   static func contentWords(_ text: String) -> Set<String> {
     var found = Set<String>()
     for word in words(text) {
-      let hasDigit = word.contains(where: \.isNumber)
-      guard hasDigit || word.count >= 3, !stopWords.contains(String(word)) else { continue }
+      let ascii = word.utf8.allSatisfy { $0 < 0x80 }
+      let hasDigit =
+        ascii ? word.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } : word.contains(where: \.isNumber)
+      guard hasDigit || (ascii ? word.utf8.count > 2 : word.count > 2), !stopWords.contains(String(word))
+      else { continue }
       found.insert(stem(word))
     }
     return found
   }
 
   static func stem(_ word: Substring) -> String {
-    if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") {
+    let bytes = word.utf8
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+      // ASCII: one byte per Character, so the bytes answer without the Unicode rules.
+      if bytes.count > 3, bytes.last == 0x73, bytes.dropLast().last != 0x73 { return String(word.dropLast()) }
+    } else if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") {
       return String(word.dropLast())
     }
     return String(word)

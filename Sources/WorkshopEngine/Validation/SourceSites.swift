@@ -24,25 +24,39 @@ struct QuestionSites: Sendable, Hashable {
 
   init(_ root: YAMLNode, reader: YAMLReader, fenceLine: Int, fenceColumn: Int) {
     let fence = SourceSite(line: fenceLine, column: fenceColumn)
-    func site(_ node: YAMLNode?) -> SourceSite? {
-      guard let node else { return nil }
+    self.fence = fence
+    prompt = fence
+    explanation = fence
+    func site(_ node: YAMLNode) -> SourceSite {
       let at = reader.location(node)
       return SourceSite(line: at.line, column: at.column)
     }
-    func items(_ node: YAMLNode?) -> [YAMLNode] {
-      guard let node else { return [] }
-      if case .sequence(let items) = node.content { return items }
-      return [node]
+    /// The site of each item of a list (a lone value counts as a list of one), or of the item's
+    /// `field` when the item is a mapping that has it.
+    func sites(_ node: YAMLNode, field: String? = nil) -> [SourceSite] {
+      guard case .sequence(let items) = node.content else { return [site(node)] }
+      return items.map { item in site(field.flatMap { item[$0] } ?? item) }
     }
-    self.fence = fence
-    prompt = site(root["prompt"]) ?? fence
-    explanation = site(root["explanation"]) ?? fence
-    hints = items(root["hints"]).map { site($0)! }
-    choices = items(root["choices"]).map { site($0["text"] ?? $0)! }
-    pairs = items(root["pairs"]).map { site($0["left"] ?? $0)! }
-    answer = site(root["answers"]) ?? site(root["answer"])
-    pattern = site(root["pattern"])
-    assesses = items(root["assesses"]).map { site($0)! }
+    // One pass over the block's keys (the composer refuses a mapping with a repeated key).
+    guard case .mapping(let entries) = root.content else { return }
+    var answers: SourceSite?
+    var answer: SourceSite?
+    for (key, value) in entries {
+      guard case .scalar(let name, _) = key.content else { continue }
+      switch name {
+      case "prompt": prompt = site(value)
+      case "explanation": explanation = site(value)
+      case "hints": hints = sites(value)
+      case "choices": choices = sites(value, field: "text")
+      case "pairs": pairs = sites(value, field: "left")
+      case "answers": answers = site(value)
+      case "answer": answer = site(value)
+      case "pattern": pattern = site(value)
+      case "assesses": assesses = sites(value)
+      default: continue
+      }
+    }
+    self.answer = answers ?? answer
   }
 }
 
