@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WorkshopEngine
 import WorkshopRecords
+import WorkshopTestSupport
 
 /// Runs the built `workshop` binary end to end: a learner who finished the bundled course exports
 /// every format, verify accepts the record and rejects a tampered copy with the reason, and
@@ -67,7 +68,7 @@ import WorkshopRecords
   /// A workspace with a course (the small fixture course, or a bundled one) and a learner who
   /// passed it, journaled through the engine's own writer.
   static func workspace(course courseID: String = "getting-started") throws -> (dir: String, course: Course) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-cli-\(UUID().uuidString)").path
+    let dir = TestScratch.path("records-cli")
     try FileManager.default.createDirectory(atPath: dir + "/lessons", withIntermediateDirectories: true)
     try FileManager.default.copyItem(
       atPath: packageRoot.appendingPathComponent(

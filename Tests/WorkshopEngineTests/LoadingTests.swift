@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WorkshopEngine
+import WorkshopTestSupport
 
 /// Where the test fixtures are: the copied resource bundle, else next to this file.
 enum Fixtures {
@@ -25,8 +26,7 @@ struct TemporaryFolder: ~Copyable {
   let path: String
 
   init() throws {
-    path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("workshop-tests-\(UUID().uuidString)").path
+    path = TestScratch.path("engine")
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
 

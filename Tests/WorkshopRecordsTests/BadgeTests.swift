@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import WorkshopEngine
 @testable import WorkshopRecords
+import WorkshopTestSupport
 
 /// Open Badges 3.0 credentials as VC-JWTs: what is signed, how a verifier gets the key from the
 /// did:key, and every way a badge must be refused.
@@ -237,7 +238,7 @@ import WorkshopEngine
   }
 
   @Test func issuerSettingsAreReadAndCheckedWithTheirPlace() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-\(UUID().uuidString)")
+    let dir = URL(fileURLWithPath: TestScratch.path("issuer"))
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent("issuer.conf").path
     try "# who we are\nname = Example Academy\nurl = https://learning.example.org\nvalid-days = 365\n"

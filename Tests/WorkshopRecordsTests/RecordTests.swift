@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WorkshopEngine
 @testable import WorkshopRecords
+import WorkshopTestSupport
 
 @Suite struct RecordBuilding {
   @Test func finisherRecordHasAttemptsScoresAndOutcome() throws {
@@ -306,7 +307,7 @@ import WorkshopEngine
 
 @Suite struct PrivateFiles {
   @Test func writtenFilesAreOwnerOnlyEvenWhenReplacingAnother() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-files-\(UUID().uuidString)").path
+    let dir = TestScratch.path("records-files")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/out.json"
@@ -319,7 +320,7 @@ import WorkshopEngine
   }
 
   @Test func saltIsCreatedOnceAndKept() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-salt-\(UUID().uuidString)").path
+    let dir = TestScratch.path("records-salt")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let first = try RecordFiles.salt(progressRoot: dir)
     #expect(first.count == 64)

@@ -1,6 +1,7 @@
 import Foundation
 import WorkshopEngine
 import WorkshopServer
+import WorkshopTestSupport
 
 /// A small course built in code: one lesson with a page and three questions.
 enum Fixture {
@@ -42,7 +43,7 @@ final class TestClock: @unchecked Sendable {
 }
 
 func temporaryDirectory(_ name: String = "session") -> String {
-  let dir = NSTemporaryDirectory() + "workshop-server-tests/\(name)-\(UUID().uuidString.prefix(8))"
+  let dir = TestScratch.path("server-\(name)")
   try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   return dir
 }

@@ -1,5 +1,6 @@
 import Foundation
 import WorkshopEngine
+import WorkshopTestSupport
 
 /// A small course built in code, so session tests do not depend on the loader.
 enum SampleCourse {
@@ -54,8 +55,7 @@ enum SampleCourse {
 
   /// A learner profile made the way the app makes one, in a fresh temporary folder.
   static func learner(_ name: String = "Ana") throws -> LearnerProfile {
-    let root = FileManager.default.temporaryDirectory
-      .appendingPathComponent("workshop-terminal-\(UUID().uuidString)").path
+    let root = TestScratch.path("workshop-terminal")
     return try ProgressStore(root: root).createProfile(name: name)
   }
 }

@@ -62,12 +62,28 @@ public struct SupportError: Error, CustomStringConvertible {
   public init(_ description: String) { self.description = description }
 }
 
-/// A fresh temporary folder, removed by `remove()`.
+/// Where tests make their temporary folders: one parent per test process, removed when the process
+/// exits, so that a folder a test leaves behind (a learner's progress, a session's records) does not
+/// stay in the system's temporary folder.
+public enum TestScratch {
+  public static let root: String = {
+    let path = NSTemporaryDirectory() + "workshop-tests-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: TestScratch.root) }
+    return path
+  }()
+
+  /// A new path under `root`, not yet created.
+  public static func path(_ prefix: String) -> String {
+    root + "/\(prefix)-\(UUID().uuidString)"
+  }
+}
+
+/// A fresh temporary folder, removed by `remove()` (or with the rest of `TestScratch` at exit).
 public struct TemporaryFolder: Sendable {
   public let path: String
   public init(prefix: String = "workshop-test") throws {
-    path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+    path = TestScratch.path(prefix)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
   public func file(_ relative: String) -> String { path + "/" + relative }
