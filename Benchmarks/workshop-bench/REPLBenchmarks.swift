@@ -43,7 +43,9 @@ enum REPLBenchmarks {
     binary: String, lessons: String, scratch: String, runs: Int, options: [String] = [],
     environment: [String: String] = [:], between: () -> Void = {}
   ) throws -> Measured {
-    let pristine = scratch + "/repl-pristine"
+    // Folders of their own for each call and each run: with --sync, a session's companion can
+    // still be finishing in its progress folder for a moment after the session has exited.
+    let pristine = scratch + "/repl-pristine-\(UUID().uuidString)"
     let cache = scratch + "/repl-cache"
     // A learner who read the first page and stopped: the next launch resumes at question 1.
     let setup = Process()
@@ -62,9 +64,9 @@ enum REPLBenchmarks {
     var feedback: [Double] = []
     var peakKB: [Int] = []
     for i in 0..<(runs + 3) {
-      let progress = scratch + "/repl-run"
-      try? FileManager.default.removeItem(atPath: progress)
+      let progress = scratch + "/repl-run-\(UUID().uuidString)"
       try FileManager.default.copyItem(atPath: pristine, toPath: progress)
+      defer { try? FileManager.default.removeItem(atPath: progress) }
       let start = ContinuousClock.now
       let terminal = try PseudoTerminal(
         binary, ["start", lesson, "--learner", "bench", "--lessons", lessons, "--progress", progress] + options,

@@ -52,8 +52,9 @@ public enum SyncBenchmarks {
     return lines
   }
 
-  /// The learner's answer-to-feedback time (pty, as in `workshop-bench repl`) without `--sync`,
-  /// with it and Ralph answering, and with it and nothing listening at the endpoint.
+  /// The learner's answer-to-feedback time and launch to the first question (pty, as in
+  /// `workshop-bench repl`) without `--sync`, with it and Ralph answering, and with it and nothing
+  /// listening at the endpoint.
   public static func answerPath(binary: String, lessons: String, scratch: String, runs: Int = 20) -> [String] {
     guard RalphLRS.isInstalled else { return ["sync-repl: skipped (\(RalphLRS.skipMessage))"] }
     let lrs: RalphLRS
@@ -83,6 +84,10 @@ public enum SyncBenchmarks {
             + String(
               format: "%.2f ms median, %.2f ms p90 (%d runs)", ProcessTiming.median(feedback),
               feedback[min(feedback.count - 1, feedback.count * 9 / 10)], feedback.count))
+        // `--sync` starts workshop-live beside the session before the first question.
+        lines.append(
+          "sync-repl: launch to first question, \(name): "
+            + String(format: "%.2f ms median", ProcessTiming.median(m.launch.sorted())))
       } catch {
         lines.append("sync-repl: \(name): failed (\(error))")
       }

@@ -261,5 +261,6 @@ public enum Digests {
     bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
   }
 
-  private static func hex(_ digest: SHA256.Digest) -> String { Hex.string(digest) }
+  /// Through the digest's bytes: iterating the digest itself costs a call per byte.
+  private static func hex(_ digest: SHA256.Digest) -> String { digest.withUnsafeBytes { Hex.string($0) } }
 }
