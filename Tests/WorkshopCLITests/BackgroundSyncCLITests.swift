@@ -148,22 +148,28 @@ import WorkshopTestSupport
     #expect(lrs.storedStatements().count == export.count)
   }
 
+  /// A `--sync` session with nothing listening at the endpoint, after its first answer: the
+  /// sending runs in workshop-live, a child of the session, never in the session itself, and once
+  /// that answer's statements are queued (the LRS being down, they stay queued) the session is
+  /// surely under way. Returns the session and its companion's pid.
+  static func sessionWithCompanion(_ f: SessionFixture) throws -> (RunningSession, pid_t) {
+    let down = "http://127.0.0.1:\(try RalphLRS.freePort())/xAPI/"
+    let session = try RunningSession(f, endpoint: down)
+    session.type(firstAnswer)
+    var companion: pid_t?
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline, companion == nil || !hasOutbox(f) {
+      companion = children(of: session.process.processIdentifier).first { $0.name == "workshop-live" }?.pid
+      usleep(20_000)
+    }
+    return (session, try #require(companion, "a workshop-live child is running"))
+  }
+
   @Test("killing the session ends its companion too, and its answers stay queued for `workshop sync`")
   func aKilledSessionLeavesNoCompanionBehind() throws {
     let f = try SessionFixture()
     defer { f.remove() }
-    let down = "http://127.0.0.1:\(try RalphLRS.freePort())/xAPI/"
-    let session = try RunningSession(f, endpoint: down)
-    session.type(Self.firstAnswer)
-    // The sending runs in workshop-live, a child of the session, never in the session itself;
-    // it queues the first answer's statements (the LRS being down, they stay queued).
-    var companion: pid_t?
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline, companion == nil || !Self.hasOutbox(f) {
-      companion = Self.children(of: session.process.processIdentifier).first { $0.name == "workshop-live" }?.pid
-      usleep(20_000)
-    }
-    let child = try #require(companion, "a workshop-live child is running")
+    let (session, child) = try Self.sessionWithCompanion(f)
     #expect(session.process.isRunning, "the session is still open")
 
     kill(session.process.processIdentifier, SIGKILL)
@@ -183,17 +189,7 @@ import WorkshopTestSupport
   func aStoppedCompanionIsReaped() throws {
     let f = try SessionFixture()
     defer { f.remove() }
-    let down = "http://127.0.0.1:\(try RalphLRS.freePort())/xAPI/"
-    let session = try RunningSession(f, endpoint: down)
-    // Once the first answer's statements are queued, the session is surely under way.
-    session.type(Self.firstAnswer)
-    var companion: pid_t?
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline, companion == nil || !Self.hasOutbox(f) {
-      companion = Self.children(of: session.process.processIdentifier).first { $0.name == "workshop-live" }?.pid
-      usleep(20_000)
-    }
-    let child = try #require(companion, "a workshop-live child is running")
+    let (session, child) = try Self.sessionWithCompanion(f)
 
     kill(child, SIGKILL)
     // Reaped: not even a zombie entry is left while the session goes on.
