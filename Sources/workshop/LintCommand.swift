@@ -73,23 +73,3 @@ struct Lint: ParsableCommand {
     return String(decoding: data, as: UTF8.self)
   }
 }
-
-/// Lines of the files diagnostics point at, each file read once.
-private struct SourceLines {
-  private var files: [String: [Substring.UTF8View]] = [:]
-
-  mutating func line(_ number: Int, of path: String) -> String? {
-    if files[path] == nil {
-      guard let data = FileManager.default.contents(atPath: path),
-        let text = String(data: data, encoding: .utf8)
-      else { return nil }
-      // Split on the byte, not on Characters: a pack's files hold thousands of lines, and
-      // "\n" never occurs inside a multi-byte sequence.
-      files[path] = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
-    }
-    guard let lines = files[path], number >= 1, number <= lines.count else { return nil }
-    var line = lines[number - 1]
-    if line.last == 0x0D { line = line.dropLast() }
-    return String(Substring(line))
-  }
-}

@@ -299,6 +299,30 @@ struct SourceFile {
   }
 }
 
+/// Lines of lesson files, each file read once, for quoting beside the diagnostics that point
+/// into them. Lines are counted as the loader counts them (a byte-order mark dropped, `\r\n`
+/// ending a line), so a diagnostic's line number finds the line it was reported on.
+public struct SourceLines {
+  private var files: [String: SourceFile?] = [:]
+
+  public init() {}
+
+  /// The text of 1-based line `number` of the file at `path`, without its line ending; nil when
+  /// the file cannot be read or has no such line.
+  public mutating func line(_ number: Int, of path: String) -> String? {
+    let file: SourceFile?
+    if let cached = files[path] {
+      file = cached
+    } else {
+      // Problems with the file were reported when it was linted; here they only mean no quote.
+      file = SourceFile.read(path: path, sink: DiagnosticSink(path: path))
+      files[path] = .some(file)
+    }
+    guard let file, number >= 1, number <= file.lineCount else { return nil }
+    return String(decoding: file.bytes[file.lineRange(number)], as: UTF8.self)
+  }
+}
+
 func codePoint(_ value: UInt32) -> String {
   let digits = String(value, radix: 16, uppercase: true)
   return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
