@@ -111,7 +111,7 @@ public final class JoinSession {
     session.connect()
     loop.useHistory(path: folder + "/history")
     loop.startInput()
-    dispatchMain()
+    MainQueue.run()
   }
 
   // MARK: - Connection

@@ -90,7 +90,7 @@ public enum ServeSession {
         exit(exitStatus)
       }
     }
-    dispatchMain()
+    MainQueue.run()
   }
 
   /// Prints a line above the instructor's half-typed command, in the order lines were written.

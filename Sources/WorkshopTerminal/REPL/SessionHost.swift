@@ -135,7 +135,7 @@ public final class SessionHost {
     }
     host.deliver(first)
     host.startInput()
-    dispatchMain()
+    MainQueue.run()
   }
 
   // MARK: - Input
