@@ -9,9 +9,11 @@ import WorkshopTestSupport
 /// Start-up against a bare Foundation program built the same way, as ratios from one run: the
 /// commands alternate with the bare program, so load on the machine moves both alike.
 ///
-/// `BARE_BIN` names the yardstick (default: `bare-foundation` next to this benchmark); build both
-/// with the same flags: `scripts/release-build --product workshop`, then `--product
-/// bare-foundation` (one product per build).
+/// `BARE_BIN` names the yardstick (default: `bare-foundation` next to this benchmark). Measure both
+/// as they are installed: `scripts/release-build --product workshop`, then
+/// `WORKSHOP_LINKER=bfd scripts/release-build --product bare-foundation` (GNU ld drops the ICU
+/// tables that lld keeps in a program linking all of Foundation), each put through
+/// `scripts/install-stripped`.
 enum StartupBenchmarks {
   static func run(binary: String, lessons: String, scratch: String, runs: Int = 40) throws {
     let bare =
