@@ -105,8 +105,9 @@ public struct Pager: Sendable {
     posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], STDIN_FILENO)
     posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
     posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-    // The session ignores these signals (it handles them through dispatch sources); the pager
-    // needs their default behaviour, and reads keys from the terminal itself.
+    // The session ignores these signals and blocks them on the thread that serves its input (it
+    // handles them through dispatch sources); the pager needs their default behaviour, unblocked,
+    // and reads keys from the terminal itself.
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -115,8 +116,11 @@ public struct Pager: Sendable {
     for signo in [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGPIPE] {
       sigaddset(&defaults, signo)
     }
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
     posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+    posix_spawnattr_setsigmask(&attributes, &unblocked)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }
     var child: pid_t = 0
